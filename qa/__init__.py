@@ -1,0 +1,1 @@
+"""Question answering with citations over Chinese news articles."""

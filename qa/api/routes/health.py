@@ -1,0 +1,25 @@
+"""GET /health: is an index loaded, and which."""
+
+from fastapi import APIRouter, Request
+
+from qa.api.schemas import HealthOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=HealthOut)
+def health(request: Request) -> HealthOut:
+    """Status, counts and version of the index being served."""
+    service = getattr(request.app.state, "service", None)
+    settings = request.app.state.settings
+    if service is None:
+        return HealthOut(status="no_index", articles=0, chunks=0, model=settings.model, built_at=None, version=None)
+    manifest = service.data.manifest
+    return HealthOut(
+        status="ok",
+        articles=len(service.data.articles),
+        chunks=len(service.data.chunks),
+        model=manifest.get("model", settings.model),
+        built_at=manifest.get("built_at"),
+        version=manifest.get("version"),
+    )

@@ -1,0 +1,94 @@
+"""Request and response models of the HTTP API."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from qa.answer import Answer, Citation
+from qa.models import Article
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class AskRequest(BaseModel):
+    question: Question = Field(description="The question, 1-1000 characters after trimming.")
+    top_k: int = Field(5, ge=1, le=20, strict=True, description="How many passages to return (1-20).")
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="The number used by the [n] markers in the answer.")
+    article_id: str
+    title: str
+    author: str | None
+    date: str | None
+    source: str
+    chunk_id: str
+    text: str = Field(description="The cited text: article body[start:end].")
+    start: int = Field(description="Start offset (characters) in the article body.")
+    end: int = Field(description="End offset (characters, exclusive) in the article body.")
+    score: float = Field(description="Retrieval score of the passage (reciprocal rank fusion).")
+
+    @classmethod
+    def of(cls, citation: Citation) -> "CitationOut":
+        article = citation.article
+        return cls(
+            n=citation.n,
+            article_id=article.id,
+            title=article.title,
+            author=article.author,
+            date=article.date,
+            source=article.source,
+            chunk_id=citation.chunk_id,
+            text=citation.text,
+            start=citation.start,
+            end=citation.end,
+            score=round(citation.score, 6),
+        )
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str = Field(description="The answer with [n] citation markers; empty when no_answer.")
+    no_answer: bool = Field(description="True when nothing in the corpus answers the question.")
+    citations: list[CitationOut]
+    took_ms: float
+
+    @classmethod
+    def of(cls, answer: Answer, took_ms: float) -> "AskResponse":
+        return cls(
+            question=answer.question,
+            answer=answer.text,
+            no_answer=answer.no_answer,
+            citations=[CitationOut.of(c) for c in answer.citations],
+            took_ms=round(took_ms, 2),
+        )
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str
+    subtitle: str | None
+    kicker: str | None
+    author: str | None
+    date: str | None
+    source: str
+    url: str | None
+    paragraphs: list[str]
+    body: str = Field(description="Paragraphs joined by newlines; citation offsets index into this.")
+
+    @classmethod
+    def of(cls, article: Article) -> "ArticleOut":
+        return cls(**article.to_dict(), body=article.body)
+
+
+class HealthOut(BaseModel):
+    status: str = Field(description="'ok' when an index is loaded, 'no_index' otherwise.")
+    articles: int
+    chunks: int
+    model: str
+    built_at: str | None
+    version: str | None
+
+
+class ErrorOut(BaseModel):
+    detail: str

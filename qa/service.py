@@ -1,0 +1,44 @@
+"""The question-answering service over one loaded index version: retrieve, then compose."""
+
+import time
+from dataclasses import dataclass
+
+from qa.answer import Answer, Composer
+from qa.embedding import Embedder
+from qa.errors import ArticleNotFound
+from qa.index.store import IndexData
+from qa.models import Article
+from qa.retrieval import Retriever
+from qa.tokenize import Tokenizer, term_weight
+
+
+@dataclass
+class TimedAnswer:
+    answer: Answer
+    took_ms: float
+
+
+class QAService:
+    """Answers questions from one index version; a new version means a new service object."""
+
+    def __init__(self, data: IndexData, embedder: Embedder, tokenizer: Tokenizer, candidates: int = 30) -> None:
+        self.data = data
+        self.retriever = Retriever(data, embedder, tokenizer, candidates)
+        self.composer = Composer(term_weight)
+
+    def ask(self, question: str, top_k: int = 5) -> TimedAnswer:
+        if not question.strip():
+            raise ValueError("question is empty")
+        if not 1 <= top_k <= 100:
+            raise ValueError(f"top_k must be between 1 and 100, got {top_k}")
+        started = time.perf_counter()
+        query = self.retriever.prepare(question.strip())
+        hits = self.retriever.search(query, top_k)
+        answer = self.composer.compose(query, hits, self.data.articles)
+        return TimedAnswer(answer, (time.perf_counter() - started) * 1000)
+
+    def article(self, article_id: str) -> Article:
+        try:
+            return self.data.articles[article_id]
+        except KeyError:
+            raise ArticleNotFound(article_id) from None

@@ -1,0 +1,61 @@
+"""Chinese word segmentation for keyword search (jieba), with punctuation and function words removed."""
+
+import logging
+import re
+import statistics
+import threading
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Words that carry no topic: question words, particles, pronouns. Dropped from queries and documents.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 也 都 而 就 被 把 将 对 从 向 为 以 于 之 其 这 那 这个 那个 这些 那些 "
+    "什么 多少 哪 哪里 哪个 哪些 哪一年 哪年 谁 何 何时 何地 为何 如何 怎么 怎样 怎么样 几 几个 吗 呢 吧 啊 "
+    "是否 是不是 有没有 请问 请 一下 一个 有 我 你 他 她 它 我们 你们 他们 哪位 多久 多大 多长 什么样 "
+    "啥 么 个 位 "
+    "a an the of to in on and or is are was were what who when where which how".split()
+)
+_WORD_RE = re.compile(r"\w", re.UNICODE)
+
+
+class Tokenizer:
+    """A jieba tokenizer of our own (not the global one), so a user dictionary stays local to it."""
+
+    def __init__(self, user_words: list[str] | None = None) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        with self._lock:
+            self._jieba.initialize()
+            for word in user_words or []:
+                self._jieba.add_word(word)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode segmentation (words and their sub-words), lower-cased, stopwords removed."""
+        return [
+            token
+            for token in (t.strip().lower() for t in self._jieba.lcut_for_search(text))
+            if token and _WORD_RE.search(token) and token not in STOPWORDS
+        ]
+
+
+@cache
+def _background_idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table, computed on a large general Chinese corpus, and its median for unknown words."""
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    table: dict[str, float] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            word, _, value = line.rstrip().partition(" ")
+            if value:
+                table[word] = float(value)
+    return table, statistics.median(table.values())
+
+
+def term_weight(token: str) -> float:
+    """How specific a word is in general Chinese (IDF); unknown words count as specific."""
+    table, median = _background_idf()
+    return table.get(token, median)

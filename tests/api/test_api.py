@@ -1,0 +1,92 @@
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa.api.app import create_app
+from qa.settings import Settings
+from tests.conftest import RONG_TITLE
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def client(sample_index_dir: Path, model):
+    with TestClient(create_app(Settings(index_dir=sample_index_dir), embedder=model)) as client:
+        yield client
+
+
+def test_ask_answers_with_citations(client):
+    response = client.post("/ask", json={"question": "荣氏家族向江南大学捐资多少？", "top_k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert "1.1亿元" in body["answer"] and not body["no_answer"]
+    assert len(body["citations"]) == 3
+    first = body["citations"][0]
+    assert first["title"] == RONG_TITLE and first["author"] == "惠晓婧" and first["date"] == "4月6日"
+    assert set(first) == {
+        "n",
+        "article_id",
+        "title",
+        "author",
+        "date",
+        "source",
+        "chunk_id",
+        "text",
+        "start",
+        "end",
+        "score",
+    }
+    article = client.get(f"/articles/{first['article_id']}").json()
+    assert article["body"][first["start"] : first["end"]] == first["text"]
+    assert article["title"] == RONG_TITLE and len(article["paragraphs"]) == 4
+    assert body["took_ms"] > 0
+
+
+def test_out_of_corpus_question_gets_no_answer(client):
+    body = client.post("/ask", json={"question": "量子计算机的工作原理是什么？"}).json()
+    assert body["no_answer"] is True and body["answer"] == ""
+
+
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({}, "question"),
+        ({"question": ""}, "question"),
+        ({"question": "   "}, "question"),
+        ({"question": "问" * 1001}, "question"),
+        ({"question": 42}, "question"),
+        ({"question": "你好", "top_k": 0}, "top_k"),
+        ({"question": "你好", "top_k": 21}, "top_k"),
+        ({"question": "你好", "top_k": "5"}, "top_k"),
+    ],
+)
+def test_bad_requests_get_422_naming_the_field(client, payload, field):
+    response = client.post("/ask", json=payload)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["message"].startswith(field + ":")
+    assert body["detail"][0]["loc"][-1] == field
+
+
+def test_unknown_article_is_404(client):
+    response = client.get("/articles/doesnotexist")
+    assert response.status_code == 404 and "doesnotexist" in response.json()["detail"]
+
+
+def test_health_reports_the_index(client):
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["articles"] == 4 and body["chunks"] > 4
+    assert body["model"] == "m3e-small" and body["built_at"]
+
+
+def test_docs_are_served(client):
+    assert client.get("/docs").status_code == 200
+    assert "/ask" in client.get("/openapi.json").json()["paths"]
+
+
+def test_without_an_index_ask_is_503_and_health_says_so(tmp_path: Path, model):
+    with TestClient(create_app(Settings(index_dir=tmp_path), embedder=model)) as client:
+        response = client.post("/ask", json={"question": "你好"})
+        assert response.status_code == 503 and "build_index.py" in response.json()["detail"]
+        assert client.get("/health").json()["status"] == "no_index"
