@@ -23,6 +23,7 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(tmp_path: Path
     problems = "\n".join(report.problems)
     assert "empty.txt: file is empty" in problems
     assert "binary.txt: binary file" in problems
+    assert "latin.txt: cannot detect the text encoding" in problems
     assert "notes.md: unsupported file type '.md'" in problems
     assert "news.jsonl:2: invalid JSON" in problems
     assert "hidden" not in problems
