@@ -203,7 +203,8 @@ class FollowUpResolver:
         user_turns = [m.content.strip() for m in history if m.role == "user" and m.content.strip()]
         for turn in user_turns[-MAX_USER_TURNS:]:
             resolved = self._resolve_one(turn, context)
-            if self._specific(resolved.query):
+            # Small talk (你好, 谢谢) does not change the topic.
+            if (resolved.is_follow_up or _looks_like_question(turn)) and self._specific(resolved.query):
                 context = resolved
         resolution = self._resolve_one(question, context)
         if resolution.is_follow_up:
@@ -224,11 +225,13 @@ class FollowUpResolver:
         """The previous question's specific phrases that the new question does not already contain."""
         return tuple(p.text for p in self._specific(context) if p.text not in question)
 
-    def _with_topic(self, question: str, context: str, rule: str) -> Resolution | None:
-        topic = self._topic(context, question)
+    def _with_topic(self, question: str, context: str, rule: str, asked: str | None = None) -> Resolution | None:
+        """``asked`` (default: the question) with the previous topic in front."""
+        asked = asked or question
+        topic = self._topic(context, asked)
         if not topic:
             return None
-        return Resolution(question, " ".join(topic) + " " + question, rule, topic)
+        return Resolution(question, " ".join(topic) + " " + asked, rule, topic)
 
     def _ellipsis(self, question: str, context: str, focus: str | None) -> Resolution | None:
         match = _ELLIPSIS.match(question.rstrip(_TRAILING))
@@ -251,7 +254,7 @@ class FollowUpResolver:
             return None
         if not any(p.specific for p in own):
             # 时间呢？ 地点呢？: the same topic, another attribute.
-            return self._with_topic(phrase_text, context, "ellipsis")
+            return self._with_topic(question, context, "ellipsis", phrase_text)
         target = self._replaced(context, own[0].kind, preposition, focus)
         if target is None:
             query = f"{context.rstrip(_TRAILING)} {phrase_text}"
