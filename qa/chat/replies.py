@@ -71,8 +71,8 @@ def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
     out: list[str] = []
     current = ""
     for unit in re.findall(r"\[\d+\]|.", text, flags=re.DOTALL):
-        if unit.startswith("[") and len(unit) > 2 and out and not current:
-            out[-1] += unit
+        if out and not current and (unit in _PIECE_BREAK or (unit.startswith("[") and len(unit) > 2)):
+            out[-1] += unit  # punctuation and markers stay with the text before them
             continue
         current += unit
         if unit in _PIECE_BREAK or len(current) >= size:

@@ -90,7 +90,7 @@ async def chat_completions(
 
 async def _events(chat: Chat, prepared: Prepared, options: GenerationOptions, stream: Stream) -> AsyncIterator[str]:
     def event(payload: dict) -> str:
-        return json.dumps(payload, ensure_ascii=False)
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
     yield event(stream.role())
     try:
