@@ -31,6 +31,7 @@ _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 class UpstreamState:
     mode: str = "answer"  # answer | refuse | error | slow | cutoff
     delay: float = 5.0
+    url: str = ""  # set by running_upstream
     requests: list[dict] = field(default_factory=list)
 
 
@@ -120,8 +121,9 @@ def running_upstream(state: UpstreamState) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("fake upstream did not start")
         time.sleep(0.05)
+    state.url = f"http://127.0.0.1:{port}/v1"
     try:
-        yield f"http://127.0.0.1:{port}/v1"
+        yield state.url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
