@@ -1,14 +1,14 @@
 """The question-answering service over one loaded index version: retrieve, then compose."""
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qa.answer import Answer, Composer
 from qa.embedding import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
 from qa.models import Article
-from qa.retrieval import Retriever
+from qa.retrieval import Hit, Retriever
 from qa.tokenize import Tokenizer, term_weight
 
 
@@ -16,6 +16,7 @@ from qa.tokenize import Tokenizer, term_weight
 class TimedAnswer:
     answer: Answer
     took_ms: float
+    hits: list[Hit] = field(default_factory=list)  # the retrieved passages, best first
 
 
 class QAService:
@@ -26,16 +27,19 @@ class QAService:
         self.retriever = Retriever(data, embedder, tokenizer, candidates)
         self.composer = Composer(term_weight)
 
-    def ask(self, question: str, top_k: int = 5) -> TimedAnswer:
+    def ask(self, question: str, top_k: int = 5, retrieval_query: str | None = None) -> TimedAnswer:
+        """Answer ``question``. ``retrieval_query``, when given, is searched and answered instead (a follow-up
+        rewritten from its conversation); the answer still shows ``question``."""
         if not question.strip():
             raise ValueError("question is empty")
         if not 1 <= top_k <= 100:
             raise ValueError(f"top_k must be between 1 and 100, got {top_k}")
         started = time.perf_counter()
-        query = self.retriever.prepare(question.strip())
+        query = self.retriever.prepare((retrieval_query or question).strip())
         hits = self.retriever.search(query, top_k)
         answer = self.composer.compose(query, hits, self.data.articles)
-        return TimedAnswer(answer, (time.perf_counter() - started) * 1000)
+        answer.question = question.strip()
+        return TimedAnswer(answer, (time.perf_counter() - started) * 1000, hits)
 
     def article(self, article_id: str) -> Article:
         try:

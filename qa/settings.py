@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "m3e-small"
@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     candidates: int = Field(30, ge=1, le=1000, description="Candidates each retriever contributes to fusion.")
     log_level: str = Field("info", description="Log level of the server.")
+    # Chat (qa/chat): the OpenAI-compatible endpoint and the optional upstream answer writer.
+    chat_model_name: str = Field("newsqa", min_length=1, description="Model name /v1/models lists and replies carry.")
+    llm_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible upstream (e.g. http://host:8080/v1) that writes answers; unset: extractive.",
+    )
+    llm_model: str | None = Field(None, description="Model name sent to the upstream (required with llm_base_url).")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the upstream, if it needs one.")
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the upstream before falling back.")
 
 
 def get_settings() -> Settings:

@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa.api import errors
-from qa.api.routes import articles, ask, health
+from qa.api.routes import articles, ask, health, openai
+from qa.chat.replies import create_chat
 from qa.embedding import Embedder, load_embedder
 from qa.errors import IndexStoreError
 from qa.index.store import load_index
@@ -44,7 +45,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         except IndexStoreError as exc:
             app.state.index_problem = str(exc)
             logger.error("not serving answers: %s", exc)
+        app.state.chat = create_chat(settings)
         yield
+        if app.state.chat.generator is not None:
+            await app.state.chat.generator.aclose()
 
     app = FastAPI(
         title="Chinese news QA",
@@ -54,6 +58,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (ask, articles, health):
+    for module in (ask, articles, health, openai):
         app.include_router(module.router)
     return app

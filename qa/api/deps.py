@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from qa.chat.replies import Chat
 from qa.errors import IndexNotReady
 from qa.service import QAService
 from qa.settings import Settings
@@ -21,5 +22,10 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_chat(request: Request) -> Chat:
+    return request.app.state.chat
+
+
 ServiceDep = Annotated[QAService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+ChatDep = Annotated[Chat, Depends(get_chat)]

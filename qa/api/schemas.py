@@ -1,18 +1,32 @@
 """Request and response models of the HTTP API."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from qa.answer import Answer, Citation
+from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 from qa.models import Article
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
+class HistoryMessage(BaseModel):
+    role: Literal["user", "assistant", "system"]
+    content: str = Field(max_length=MAX_MESSAGE_CHARS)
+
+    def message(self) -> Message:
+        return Message(self.role, self.content)
+
+
 class AskRequest(BaseModel):
     question: Question = Field(description="The question, 1-1000 characters after trimming.")
     top_k: int = Field(5, ge=1, le=20, strict=True, description="How many passages to return (1-20).")
+    history: list[HistoryMessage] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_MESSAGES,
+        description="Earlier turns, oldest first; a follow-up question is understood from the user turns.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -52,15 +66,19 @@ class AskResponse(BaseModel):
     no_answer: bool = Field(description="True when nothing in the corpus answers the question.")
     citations: list[CitationOut]
     took_ms: float
+    resolved_question: str | None = Field(
+        None, description="What was searched for when the question was a follow-up understood from the history."
+    )
 
     @classmethod
-    def of(cls, answer: Answer, took_ms: float) -> "AskResponse":
+    def of(cls, answer: Answer, took_ms: float, resolved_question: str | None = None) -> "AskResponse":
         return cls(
             question=answer.question,
             answer=answer.text,
             no_answer=answer.no_answer,
             citations=[CitationOut.of(c) for c in answer.citations],
             took_ms=round(took_ms, 2),
+            resolved_question=resolved_question,
         )
 
 

@@ -1,16 +1,19 @@
-"""POST /ask: a question in, an answer with citations out."""
+"""POST /ask: a question (and optionally the conversation so far) in, an answer with citations out."""
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from qa.api.deps import ServiceDep
+from qa.api.deps import ChatDep, ServiceDep
 from qa.api.schemas import AskRequest, AskResponse, ErrorOut
 
 router = APIRouter(tags=["ask"])
 
 
 @router.post("/ask", response_model=AskResponse, responses={503: {"model": ErrorOut}})
-async def ask(request: AskRequest, service: ServiceDep) -> AskResponse:
+async def ask(request: AskRequest, service: ServiceDep, chat: ChatDep) -> AskResponse:
     """Answer a question from the corpus, citing the passages the answer comes from."""
-    result = await run_in_threadpool(service.ask, request.question, request.top_k)
-    return AskResponse.of(result.answer, result.took_ms)
+    history = [m.message() for m in request.history]
+    prepared = await run_in_threadpool(chat.prepare, service, request.question, history, request.top_k)
+    reply = await chat.reply(prepared)
+    resolved = reply.query if prepared.resolution.is_follow_up else None
+    return AskResponse.of(reply.as_answer(), reply.took_ms, resolved)

@@ -1,0 +1,1 @@
+"""Chat: follow-up questions, the optional upstream generator, and the OpenAI protocol objects."""

@@ -1,0 +1,202 @@
+"""Replies to a conversation: resolve the follow-up, retrieve, then answer extractively or with the generator.
+
+``Chat.prepare`` does the blocking part (resolution, retrieval, the extractive answer); ``Chat.reply`` and
+``Chat.stream`` then write the answer, with the upstream generator when one is configured and the
+extractive answer when it is not or when it fails. Both HTTP doors (/ask and /v1/chat/completions) use it.
+"""
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from qa.answer import Answer, Citation
+from qa.chat.conversation import FollowUpResolver, Message, Resolution
+from qa.chat.generator import (
+    NO_ANSWER_TEXT,
+    GenerationOptions,
+    Generator,
+    GeneratorError,
+    MarkerFilter,
+    Source,
+    build_messages,
+    clean_markers,
+    is_refusal,
+)
+from qa.service import QAService, TimedAnswer
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Streamed pieces of an extractive answer: about this many characters, cut after punctuation.
+PIECE_CHARS = 12
+_PIECE_BREAK = set("，,。；;：:、！!？?")
+_MARKER = re.compile(r"\[(\d+)\]")
+INTERRUPTED_NOTE = "\n\n（回答生成中断，以下是检索到的原文）"
+
+
+@dataclass
+class Prepared:
+    """A question understood and retrieved for, ready to be answered."""
+
+    resolution: Resolution
+    history: list[Message]
+    timed: TimedAnswer
+    sources: list[Citation]  # every retrieved passage, numbered in rank order: what the generator cites
+
+
+@dataclass
+class Reply:
+    question: str
+    query: str
+    text: str  # the answer with [n] markers
+    no_answer: bool
+    citations: list[Citation]
+    generated: bool
+    took_ms: float
+
+    @property
+    def message(self) -> str:
+        """What a chat client shows: the answer, or a sentence saying there is none."""
+        return NO_ANSWER_TEXT if self.no_answer and not self.generated else self.text
+
+    def as_answer(self) -> Answer:
+        return Answer(self.question, "" if self.no_answer else self.text, self.no_answer, self.citations)
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """``text`` cut into short pieces for streaming: after punctuation or ``size`` characters, never
+    inside a ``[n]`` marker, which stays with the text it cites."""
+    out: list[str] = []
+    current = ""
+    for unit in re.findall(r"\[\d+\]|.", text, flags=re.DOTALL):
+        if out and not current and (unit in _PIECE_BREAK or (unit.startswith("[") and len(unit) > 2)):
+            out[-1] += unit  # punctuation and markers stay with the text before them
+            continue
+        current += unit
+        if unit in _PIECE_BREAK or len(current) >= size:
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
+
+
+def renumber(answer: Answer, sources: Sequence[Citation]) -> str:
+    """The extractive answer's text with its markers pointing at ``sources`` (by passage) instead."""
+    by_chunk = {source.chunk_id: source.n for source in sources}
+    by_n = {c.n: by_chunk.get(c.chunk_id) for c in answer.citations}
+    return _MARKER.sub(lambda m: f"[{by_n[int(m[1])]}]" if by_n.get(int(m[1])) else "", answer.text)
+
+
+class Chat:
+    """Answers conversations. Holds the follow-up resolver and the optional generator, not the index:
+    the service is passed per call, so a newly loaded index version is used at once."""
+
+    def __init__(self, resolver: FollowUpResolver, generator: Generator | None = None) -> None:
+        self.resolver = resolver
+        self.generator = generator
+
+    def prepare(self, service: QAService, question: str, history: Sequence[Message], top_k: int = 5) -> Prepared:
+        """Resolve the follow-up and retrieve (blocking: run it in a worker thread)."""
+        resolution = self.resolver.resolve(question, history)
+        timed = service.ask(resolution.question, top_k, retrieval_query=resolution.query)
+        articles = service.data.articles
+        sources = [
+            Citation(n, articles[h.chunk.article_id], h.chunk.id, h.chunk.text, h.chunk.start, h.chunk.end, h.score)
+            for n, h in enumerate(timed.hits, start=1)
+        ]
+        return Prepared(resolution, list(history), timed, sources)
+
+    def _extractive(self, prepared: Prepared, took_ms: float | None = None) -> Reply:
+        answer = prepared.timed.answer
+        return Reply(
+            prepared.resolution.question,
+            prepared.resolution.query,
+            answer.text,
+            answer.no_answer,
+            answer.citations,
+            False,
+            prepared.timed.took_ms if took_ms is None else took_ms,
+        )
+
+    def _generated(self, prepared: Prepared, text: str, started: float) -> Reply:
+        took_ms = prepared.timed.took_ms + (time.perf_counter() - started) * 1000
+        return Reply(
+            prepared.resolution.question,
+            prepared.resolution.query,
+            text,
+            is_refusal(text),
+            prepared.sources,
+            True,
+            took_ms,
+        )
+
+    def _messages(self, prepared: Prepared) -> list[dict[str, str]]:
+        sources = [Source(c.n, c.article.title, c.article.date, c.text) for c in prepared.sources]
+        resolution = prepared.resolution
+        return build_messages(resolution.question, sources, prepared.history, resolution.query)
+
+    def _fallback(self, prepared: Prepared, exc: GeneratorError, started: float) -> Reply:
+        logger.warning("generator failed (%s); falling back to the extractive answer", exc)
+        return self._extractive(prepared, prepared.timed.took_ms + (time.perf_counter() - started) * 1000)
+
+    async def reply(self, prepared: Prepared, options: GenerationOptions | None = None) -> Reply:
+        if self.generator is None or not prepared.sources:
+            return self._extractive(prepared)
+        started = time.perf_counter()
+        try:
+            text = await self.generator.complete(self._messages(prepared), options)
+        except GeneratorError as exc:
+            return self._fallback(prepared, exc, started)
+        return self._generated(prepared, clean_markers(text, len(prepared.sources)).strip(), started)
+
+    async def stream(self, prepared: Prepared, options: GenerationOptions | None = None) -> AsyncIterator[str | Reply]:
+        """Pieces of the answer text as they are ready, then the finished ``Reply``."""
+        if self.generator is None or not prepared.sources:
+            reply = self._extractive(prepared)
+            for piece in pieces(reply.message):
+                yield piece
+            yield reply
+            return
+        started = time.perf_counter()
+        markers = MarkerFilter(len(prepared.sources))
+        sent: list[str] = []
+        try:
+            async for delta in self.generator.stream(self._messages(prepared), options):
+                piece = markers.feed(delta if sent else delta.lstrip())
+                if piece:
+                    sent.append(piece)
+                    yield piece
+            tail = markers.flush()
+            if tail:
+                sent.append(tail)
+                yield tail
+            if not "".join(sent).strip():
+                raise GeneratorError("upstream returned no text")
+        except GeneratorError as exc:
+            if not sent:
+                reply = self._fallback(prepared, exc, started)
+                for piece in pieces(reply.message):
+                    yield piece
+                yield reply
+                return
+            # Part of the answer is already on the client's screen: finish with the passage it came from.
+            logger.warning("generator failed mid-answer (%s); appending the extractive answer", exc)
+            extractive = prepared.timed.answer
+            tail = INTERRUPTED_NOTE + (renumber(extractive, prepared.sources) if not extractive.no_answer else "")
+            for piece in pieces(tail):
+                sent.append(piece)
+                yield piece
+        yield self._generated(prepared, "".join(sent), started)
+
+
+def create_chat(settings: Settings) -> Chat:
+    """The chat part of the app: the resolver always, the generator when ``QA_LLM_BASE_URL`` is set."""
+    generator = None
+    if settings.llm_base_url:
+        api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        generator = Generator(settings.llm_base_url, settings.llm_model or "", api_key, settings.llm_timeout)
+        logger.info("answers are written by %s at %s", settings.llm_model, settings.llm_base_url)
+    return Chat(FollowUpResolver(), generator)
