@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "m3e-small"
@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     candidates: int = Field(30, ge=1, le=1000, description="Candidates each retriever contributes to fusion.")
     log_level: str = Field("info", description="Log level of the server.")
+    # Index lifecycle: versions, builds, live reload, admin API.
+    keep_versions: int = Field(3, ge=2, le=1000, description="Index versions kept on disk (current one included).")
+    build_lock_timeout: float = Field(
+        30.0, ge=0, description="Seconds a build waits for another running build before giving up."
+    )
+    reload_interval: float = Field(
+        1.0, ge=0, description="Seconds between checks for a new index version in the server (0: off)."
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token of the admin API (POST/DELETE /articles, /admin/*); unset: disabled."
+    )
 
 
 def get_settings() -> Settings:
