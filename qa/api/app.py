@@ -12,24 +12,11 @@ from qa.api import errors
 from qa.api.reloader import IndexReloader
 from qa.api.routes import admin, articles, ask, health
 from qa.embedding import Embedder, load_embedder
-from qa.index.store import load_index
-from qa.service import QAService
 from qa.settings import Settings
 from qa.tokenize import Tokenizer
 from qa.updates import IndexUpdater
 
 logger = logging.getLogger(__name__)
-
-
-def load_service(settings: Settings, embedder: Embedder, tokenizer: Tokenizer) -> QAService:
-    data = load_index(settings.index_dir, embedder.name)
-    logger.info(
-        "serving index %s: %d articles, %d chunks",
-        data.version,
-        len(data.articles),
-        len(data.chunks),
-    )
-    return QAService(data, embedder, tokenizer, settings.candidates)
 
 
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
