@@ -187,14 +187,8 @@ def update_index(
     )
     old = previous.articles if previous else {}
     new_ids = {a.id for a in corpus.articles}
-    added = [a for a in corpus.articles if a.id not in old]
-    changed = [a for a in corpus.articles if a.id in old and old[a.id] != a]
-    removed = [i for i in old if i not in new_ids]
-    reused = len(corpus.articles) - len(added) - len(changed)
-    same_chunking = reuse is not None and (
-        previous.manifest.get("chunk_size"),
-        previous.manifest.get("chunk_overlap"),
-    ) == (chunk_size, chunk_overlap)
+    changed = sum(1 for a in corpus.articles if a.id in old and old[a.id] != a)
+    added = len(corpus.articles) - len(new_ids & old.keys())
     summary = BuildSummary(
         articles=len(corpus.articles),
         chunks=0,
@@ -203,37 +197,32 @@ def update_index(
         version_dir=previous.version_dir if previous else index_dir,
         skipped=corpus.problems,
         full=full,
-        added=len(added),
-        changed=len(changed),
-        removed=len(removed),
-        reused=reused,
+        added=added,
+        changed=changed,
+        removed=len(old.keys() - new_ids),
+        reused=len(corpus.articles) - added - changed,
         parsed_files=corpus.parsed,
         deleted=len(set(corpus.deleted)),
     )
-    if (
-        reuse is not None
-        and reuse.records is not None
-        and same_chunking
-        and previous.manifest.get("model") == embedder.name
-        and not (added or changed or removed)
-        and [a.id for a in corpus.articles] == list(old)
-    ):
-        summary.chunks = sum(len(previous.chunks.get(i, [])) for i in new_ids)
+    chunking = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap}
+    same_chunking = reuse is not None and all(reuse.manifest.get(k) == v for k, v in chunking.items())
+    if reuse is not None and same_chunking and _up_to_date(reuse, corpus.articles, embedder, summary):
+        summary.chunks = sum(len(reuse.chunks.get(i, [])) for i in new_ids)
         summary.up_to_date = True
         summary.seconds = time.perf_counter() - started
         return summary
 
     chunks: list[Chunk] = []
     for article in corpus.articles:
-        unchanged = same_chunking and old.get(article.id) == article and article.id in reuse.chunks
-        chunks.extend(reuse.chunks[article.id] if unchanged else chunk_article(article, chunk_size, chunk_overlap))
+        unchanged = reuse is not None and same_chunking and old.get(article.id) == article
+        kept = reuse.chunks.get(article.id) if unchanged else None
+        chunks.extend(kept if kept is not None else chunk_article(article, chunk_size, chunk_overlap))
     logger.info(
-        "%d articles: %d added, %d changed, %d removed, %d reused; %d chunks",
-        len(corpus.articles),
-        len(added),
-        len(changed),
-        len(removed),
-        reused,
+        "%d added, %d changed, %d removed, %d unchanged articles; %d chunks",
+        summary.added,
+        summary.changed,
+        summary.removed,
+        summary.reused,
         len(chunks),
     )
     keys = [text_key(c.text) for c in chunks]
@@ -250,8 +239,7 @@ def update_index(
                 embedder.dimension,
                 len(corpus.articles),
                 len(chunks),
-                chunk_size=chunk_size,
-                chunk_overlap=chunk_overlap,
+                **chunking,
             ),
             sources={source: record.to_dict() for source, record in corpus.records.items()},
         )
@@ -264,6 +252,16 @@ def update_index(
     summary.chunks = len(chunks)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _up_to_date(previous: Previous, articles: list[Article], embedder: Embedder, summary: BuildSummary) -> bool:
+    """Whether the previous version already is what this build would write."""
+    return (
+        previous.records is not None  # else write a version that has them
+        and previous.manifest.get("model") == embedder.name
+        and not (summary.added or summary.changed or summary.removed)
+        and [a.id for a in articles] == list(previous.articles)
+    )
 
 
 def _vectors(
