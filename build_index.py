@@ -1,4 +1,4 @@
-"""Build the index from the corpus: ``python build_index.py [--corpus DIR] [--index DIR]``."""
+"""Update the index from the corpus: ``python build_index.py [--full] [--corpus DIR] [--index DIR]``."""
 
 import argparse
 import logging
@@ -17,6 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=settings.corpus_dir, help="article files (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.index_dir, help="index folder (default: %(default)s)")
+    parser.add_argument("--full", action="store_true", help="rebuild everything instead of updating what changed")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=settings.build_lock_timeout,
+        metavar="SECONDS",
+        help="how long to wait for another running build (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -28,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
             settings.chunk_size,
             settings.chunk_overlap,
             show_progress=True,
+            full=args.full,
+            keep_versions=settings.keep_versions,
+            lock_timeout=args.wait,
         )
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)

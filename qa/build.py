@@ -1,19 +1,53 @@
-"""Build an index version from a corpus folder: files -> articles -> chunks -> vectors + BM25."""
+"""Build an index version from a corpus folder: files -> articles -> chunks -> vectors + BM25.
 
+By default a build updates the current version: files unchanged since it are not read again,
+unchanged articles keep their chunks, and a chunk whose text was embedded or tokenised before (in
+any version) takes its vector and tokens from the cache. Only new and changed text is embedded, so
+the cost of an update grows with what changed. ``full=True`` reads, chunks, embeds and tokenises
+everything again. Either way the result is a complete new version, switched to atomically.
+"""
+
+import hashlib
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from qa.chunking import chunk_articles
+import jieba
+import numpy as np
+
+from qa.chunking import chunk_article
+from qa.corpus import read_deleted
 from qa.embedding import Embedder
+from qa.index.cache import CACHE_FILE, ChunkCache, text_key
 from qa.index.dense import DenseIndex
+from qa.index.lock import build_lock
 from qa.index.sparse import SparseIndex
-from qa.index.store import IndexData, make_manifest, save_index
-from qa.ingest import load_corpus
-from qa.tokenize import Tokenizer
+from qa.index.store import (
+    IndexData,
+    clean_staging,
+    current_version_dir,
+    make_manifest,
+    prune_versions,
+    read_articles,
+    read_chunks,
+    read_manifest,
+    read_sources,
+    save_index,
+)
+from qa.ingest.incremental import FileRecord, read_corpus
+from qa.models import Article, Chunk
+from qa.tokenize import STOPWORDS, Tokenizer
 
 logger = logging.getLogger(__name__)
+
+# Texts embedded per call and committed to the cache together: what a killed build can lose.
+EMBED_BATCH = 256
+# Tokens depend on jieba and the stopword list: a change to either must not reuse cached tokens.
+TOKENS_KIND = "jieba-{}-{}".format(
+    jieba.__version__, hashlib.blake2b(" ".join(sorted(STOPWORDS)).encode(), digest_size=6).hexdigest()
+)
 
 
 @dataclass
@@ -24,16 +58,80 @@ class BuildSummary:
     seconds: float
     version_dir: Path
     skipped: list[str] = field(default_factory=list)
+    full: bool = True
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    reused: int = 0  # unchanged articles (taken over from the previous version unless full)
+    embedded: int = 0  # chunk texts sent to the embedder by this build
+    parsed_files: int = 0
+    deleted: int = 0  # articles left out because they are listed in corpus/.deleted
+    up_to_date: bool = False  # nothing changed: no new version was written
+    removed_versions: list[str] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return self.version_dir.name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "version_dir": str(self.version_dir), "version": self.version}
 
     def render(self) -> str:
+        kind, kept = ("full rebuild", "unchanged") if self.full else ("update", "reused")
         lines = [
-            f"indexed {self.articles} articles ({self.chunks} chunks) from {self.files} files "
-            f"in {self.seconds:.1f} s -> {self.version_dir}"
+            f"{kind}: {self.added} added, {self.changed} changed, {self.removed} removed, {self.reused} {kept} "
+            f"articles; embedded {self.embedded} of {self.chunks} chunks; "
+            f"read {self.parsed_files} of {self.files} files",
         ]
+        if self.up_to_date:
+            lines.append(f"index is up to date ({self.articles} articles): still {self.version_dir}")
+        else:
+            lines.append(
+                f"indexed {self.articles} articles ({self.chunks} chunks) from {self.files} files "
+                f"in {self.seconds:.2f} s -> {self.version_dir}"
+            )
+        if self.deleted:
+            lines.append(f"left out {self.deleted} articles listed in the corpus's .deleted file")
+        if self.removed_versions:
+            lines.append(f"removed old versions: {', '.join(self.removed_versions)}")
         if self.skipped:
             lines.append(f"skipped {len(self.skipped)}:")
             lines.extend(f"  {problem}" for problem in self.skipped)
         return "\n".join(lines)
+
+
+@dataclass
+class Previous:
+    """What the next build reuses from the current version."""
+
+    version_dir: Path
+    manifest: dict[str, Any]
+    articles: dict[str, Article]
+    chunks: dict[str, list[Chunk]]  # by article id
+    rows: list[Chunk]  # in the row order of its dense index
+    records: dict[str, FileRecord] | None  # None: written by a build that did not record files
+
+
+def load_previous(index_root: Path) -> Previous | None:
+    """The current version's articles, chunks and file records, or None (no index, or unreadable)."""
+    try:
+        version_dir = current_version_dir(index_root)
+    except Exception as exc:  # no index yet, or a corrupt pointer: nothing to reuse
+        logger.info("no previous version to update (%s): building everything", exc)
+        return None
+    try:
+        manifest = read_manifest(version_dir)
+        articles = {a.id: a for a in read_articles(version_dir)}
+        rows = read_chunks(version_dir)
+        chunks: dict[str, list[Chunk]] = {}
+        for chunk in rows:
+            chunks.setdefault(chunk.article_id, []).append(chunk)
+        sources = read_sources(version_dir)
+        records = {k: FileRecord.from_dict(v) for k, v in sources.items()} if sources is not None else None
+    except Exception as exc:  # damaged: the new version is built without it
+        logger.warning("cannot reuse version %s (%s): building everything", version_dir, exc)
+        return None
+    return Previous(version_dir, manifest, articles, chunks, rows, records)
 
 
 def build_index(
@@ -44,30 +142,211 @@ def build_index(
     chunk_size: int = 240,
     chunk_overlap: int = 60,
     show_progress: bool = False,
+    *,
+    full: bool = False,
+    keep_versions: int = 3,
+    lock_timeout: float = 30.0,
 ) -> BuildSummary:
-    """Parse, chunk, embed and index the whole corpus, then switch the index to the new version."""
+    """Update (or with ``full`` rebuild) the index and switch to the new version, holding the build lock."""
+    with build_lock(index_dir, lock_timeout):
+        return update_index(
+            corpus_dir,
+            index_dir,
+            embedder,
+            tokenizer,
+            chunk_size,
+            chunk_overlap,
+            show_progress,
+            full=full,
+            keep_versions=keep_versions,
+        )
+
+
+def update_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    chunk_size: int = 240,
+    chunk_overlap: int = 60,
+    show_progress: bool = False,
+    *,
+    full: bool = False,
+    keep_versions: int = 3,
+) -> BuildSummary:
+    """``build_index`` for a caller that already holds the build lock."""
     started = time.perf_counter()
-    report = load_corpus(corpus_dir)
-    chunks = chunk_articles(report.articles, chunk_size, chunk_overlap)
-    logger.info("embedding %d chunks of %d articles", len(chunks), len(report.articles))
-    vectors = embedder.encode([c.text for c in chunks], show_progress=show_progress)
-    if vectors.shape != (len(chunks), embedder.dimension):
-        raise RuntimeError(f"embedder returned shape {vectors.shape} for {len(chunks)} chunks")
-    data = IndexData(
-        articles={a.id: a for a in report.articles},
-        chunks=chunks,
-        dense=DenseIndex.build(vectors) if len(chunks) else DenseIndex.empty(embedder.dimension),
-        sparse=SparseIndex.build([tokenizer.tokens(c.text) for c in chunks]),
-        manifest=make_manifest(
-            embedder.name,
-            embedder.dimension,
-            len(report.articles),
-            len(chunks),
-            chunk_size=chunk_size,
-            chunk_overlap=chunk_overlap,
-        ),
+    clean_staging(index_dir)
+    previous = load_previous(index_dir)  # a full rebuild reuses nothing, but reports what changed
+    reuse = None if full else previous
+    corpus = read_corpus(
+        corpus_dir,
+        reuse.records if reuse else None,
+        reuse.articles if reuse else None,
+        read_deleted(corpus_dir),
     )
-    version_dir = save_index(index_dir, data)
-    return BuildSummary(
-        len(report.articles), len(chunks), report.files, time.perf_counter() - started, version_dir, report.problems
+    old = previous.articles if previous else {}
+    new_ids = {a.id for a in corpus.articles}
+    changed = sum(1 for a in corpus.articles if a.id in old and old[a.id] != a)
+    added = len(corpus.articles) - len(new_ids & old.keys())
+    summary = BuildSummary(
+        articles=len(corpus.articles),
+        chunks=0,
+        files=corpus.files,
+        seconds=0.0,
+        version_dir=previous.version_dir if previous else index_dir,
+        skipped=corpus.problems,
+        full=full,
+        added=added,
+        changed=changed,
+        removed=len(old.keys() - new_ids),
+        reused=len(corpus.articles) - added - changed,
+        parsed_files=corpus.parsed,
+        deleted=len(set(corpus.deleted)),
     )
+    chunking = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap}
+    same_chunking = reuse is not None and all(reuse.manifest.get(k) == v for k, v in chunking.items())
+    if reuse is not None and same_chunking and _up_to_date(reuse, corpus.articles, embedder, summary):
+        summary.chunks = sum(len(reuse.chunks.get(i, [])) for i in new_ids)
+        summary.up_to_date = True
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    chunks: list[Chunk] = []
+    for article in corpus.articles:
+        unchanged = reuse is not None and same_chunking and old.get(article.id) == article
+        kept = reuse.chunks.get(article.id) if unchanged else None
+        chunks.extend(kept if kept is not None else chunk_article(article, chunk_size, chunk_overlap))
+    logger.info(
+        "%d added, %d changed, %d removed, %d unchanged articles; %d chunks",
+        summary.added,
+        summary.changed,
+        summary.removed,
+        summary.reused,
+        len(chunks),
+    )
+    keys = [text_key(c.text) for c in chunks]
+    with ChunkCache(index_dir / CACHE_FILE) as cache:
+        vectors, summary.embedded = _vectors(chunks, keys, embedder, cache, reuse, full, show_progress)
+        tokens = _tokens(chunks, keys, tokenizer, cache, full)
+        data = IndexData(
+            articles={a.id: a for a in corpus.articles},
+            chunks=chunks,
+            dense=DenseIndex.build(vectors) if chunks else DenseIndex.empty(embedder.dimension),
+            sparse=SparseIndex.build(tokens),
+            manifest=make_manifest(
+                embedder.name,
+                embedder.dimension,
+                len(corpus.articles),
+                len(chunks),
+                **chunking,
+            ),
+            sources={source: record.to_dict() for source, record in corpus.records.items()},
+        )
+        summary.version_dir = save_index(index_dir, data)
+        _trim_cache(cache, keys)
+    try:
+        summary.removed_versions = prune_versions(index_dir, keep_versions)
+    except OSError as exc:  # the new version is in place; old ones can go next time
+        logger.warning("could not remove old versions: %s", exc)
+    summary.chunks = len(chunks)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _up_to_date(previous: Previous, articles: list[Article], embedder: Embedder, summary: BuildSummary) -> bool:
+    """Whether the previous version already is what this build would write."""
+    return (
+        previous.records is not None  # else write a version that has them
+        and previous.manifest.get("model") == embedder.name
+        and not (summary.added or summary.changed or summary.removed)
+        and [a.id for a in articles] == list(previous.articles)
+    )
+
+
+def _vectors(
+    chunks: list[Chunk],
+    keys: list[bytes],
+    embedder: Embedder,
+    cache: ChunkCache,
+    previous: Previous | None,
+    full: bool,
+    show_progress: bool,
+) -> tuple[np.ndarray, int]:
+    """One vector per chunk: from the cache, else the previous version, else the embedder."""
+    dimension = embedder.dimension
+    found = {} if full else cache.vectors(embedder.name, set(keys), dimension)
+    texts = {key: chunk.text for key, chunk in zip(keys, chunks) if key not in found}
+    if texts and previous is not None and not full:
+        seeded = _from_previous(previous, embedder, texts)
+        if seeded:
+            cache.put_vectors(embedder.name, seeded.items())
+            found.update(seeded)
+            texts = {key: text for key, text in texts.items() if key not in seeded}
+    missing = list(texts.items())
+    logger.info("embedding %d new chunk texts (%d from the cache)", len(missing), len(found))
+    progress = _progress(len(missing), "embedding", show_progress)
+    for start in range(0, len(missing), EMBED_BATCH):
+        batch = missing[start : start + EMBED_BATCH]
+        vectors = embedder.encode([text for _, text in batch])
+        if vectors.shape != (len(batch), dimension):
+            raise RuntimeError(f"embedder returned shape {vectors.shape} for {len(batch)} texts")
+        pairs = [(key, vector) for (key, _), vector in zip(batch, vectors)]
+        cache.put_vectors(embedder.name, pairs)  # committed: survives a build killed after this
+        found.update(pairs)
+        if progress is not None:
+            progress.update(len(batch))
+    if progress is not None:
+        progress.close()
+    if not chunks:
+        return np.zeros((0, dimension), dtype=np.float32), 0
+    return np.stack([found[key] for key in keys]).astype(np.float32, copy=False), len(missing)
+
+
+def _from_previous(previous: Previous, embedder: Embedder, texts: dict[bytes, str]) -> dict[bytes, np.ndarray]:
+    """Vectors of ``texts`` stored in the previous version (when its cache entries are gone)."""
+    if previous.manifest.get("model") != embedder.name or previous.manifest.get("dimension") != embedder.dimension:
+        return {}
+    rows: dict[bytes, int] = {}
+    for row, chunk in enumerate(previous.rows):
+        key = text_key(chunk.text)
+        if key in texts:
+            rows.setdefault(key, row)
+    if not rows:
+        return {}
+    try:
+        dense = DenseIndex.load(previous.version_dir / "dense.faiss")
+        return {key: dense.vector(r) for key, r in rows.items()}
+    except Exception as exc:  # only an optimisation
+        logger.warning("cannot read vectors of %s: %s", previous.version_dir, exc)
+        return {}
+
+
+def _tokens(
+    chunks: list[Chunk], keys: list[bytes], tokenizer: Tokenizer, cache: ChunkCache, full: bool
+) -> list[list[str]]:
+    found = {} if full else cache.tokens(TOKENS_KIND, set(keys))
+    missing = {key: chunk.text for key, chunk in zip(keys, chunks) if key not in found}
+    computed = [(key, tokenizer.tokens(text)) for key, text in missing.items()]
+    if computed:
+        cache.put_tokens(TOKENS_KIND, computed)
+    found.update(computed)
+    return [found[key] for key in keys]
+
+
+def _trim_cache(cache: ChunkCache, keys: list[bytes]) -> None:
+    """Drop entries of texts no longer indexed once they outnumber the live ones."""
+    live = set(keys)
+    try:
+        if cache.size() > 2 * len(live) + 1000:
+            logger.info("removed %d unused entries from the embedding cache", cache.keep_only(live))
+    except Exception as exc:  # the version is written; a cache that stays big is harmless
+        logger.warning("could not trim the embedding cache: %s", exc)
+
+
+def _progress(total: int, label: str, enabled: bool) -> Any:
+    if not enabled or not total:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="chunk")

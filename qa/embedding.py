@@ -99,6 +99,11 @@ class HashEmbedder:
         return vectors / np.maximum(norms, 1e-12)
 
 
+HASH_MODEL = "hash-test"
+
+
 def load_embedder(name: str, batch_size: int = 32) -> Embedder:
-    """The embedder for a ``QA_MODEL`` value."""
+    """The embedder for a ``QA_MODEL`` value; ``hash-test`` is the model-free fake (tests, benchmarks)."""
+    if name == HASH_MODEL:
+        return HashEmbedder(name=HASH_MODEL)
     return SentenceTransformerEmbedder(name, batch_size=batch_size)

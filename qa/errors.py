@@ -34,3 +34,7 @@ class ArticleNotFound(QAError):
     def __init__(self, article_id: str) -> None:
         self.article_id = article_id
         super().__init__(f"no article with id {article_id!r}")
+
+
+class BuildInProgress(QAError):
+    """Another build holds the index's build lock."""

@@ -1,7 +1,7 @@
 """The records that flow through the pipeline: articles and their chunks."""
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -24,7 +24,8 @@ class Article:
         return "\n".join(self.paragraphs)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not dataclasses.asdict: it deep-copies every string, which dominates writing a large index.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["paragraphs"] = list(self.paragraphs)
         return data
 
@@ -64,7 +65,7 @@ class Chunk:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "article_id": self.article_id, "start": self.start, "end": self.end, "text": self.text}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Chunk":

@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name sent to the upstream (required with llm_base_url).")
     llm_api_key: SecretStr | None = Field(None, description="API key for the upstream, if it needs one.")
     llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the upstream before falling back.")
+    # Index lifecycle: versions, builds, live reload, admin API.
+    keep_versions: int = Field(3, ge=2, le=1000, description="Index versions kept on disk (current one included).")
+    build_lock_timeout: float = Field(
+        30.0, ge=0, description="Seconds a build waits for another running build before giving up."
+    )
+    reload_interval: float = Field(
+        1.0, ge=0, description="Seconds between checks for a new index version in the server (0: off)."
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token of the admin API (POST/DELETE /articles, /admin/*); unset: disabled."
+    )
 
 
 def get_settings() -> Settings:

@@ -1,5 +1,7 @@
 """The FastAPI application: heavy parts loaded once at startup and kept on ``app.state``."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,27 +9,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa.api import errors
-from qa.api.routes import articles, ask, health, openai
+from qa.api.reloader import IndexReloader
+from qa.api.routes import admin, articles, ask, health, openai
 from qa.chat.replies import create_chat
 from qa.embedding import Embedder, load_embedder
-from qa.errors import IndexStoreError
-from qa.index.store import load_index
-from qa.service import QAService
 from qa.settings import Settings
 from qa.tokenize import Tokenizer
+from qa.updates import IndexUpdater
 
 logger = logging.getLogger(__name__)
-
-
-def load_service(settings: Settings, embedder: Embedder, tokenizer: Tokenizer) -> QAService:
-    data = load_index(settings.index_dir, embedder.name)
-    logger.info(
-        "serving index %s: %d articles, %d chunks",
-        data.version,
-        len(data.articles),
-        len(data.chunks),
-    )
-    return QAService(data, embedder, tokenizer, settings.candidates)
 
 
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
@@ -40,15 +30,31 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.tokenizer = Tokenizer()
         app.state.service = None
         app.state.index_problem = None
-        try:
-            app.state.service = load_service(settings, app.state.embedder, app.state.tokenizer)
-        except IndexStoreError as exc:
-            app.state.index_problem = str(exc)
-            logger.error("not serving answers: %s", exc)
+        app.state.reloader = IndexReloader(
+            app.state, settings.index_dir, app.state.embedder, app.state.tokenizer, settings.candidates
+        )
+        app.state.updater = IndexUpdater(
+            settings.corpus_dir,
+            settings.index_dir,
+            app.state.embedder,
+            app.state.tokenizer,
+            settings.chunk_size,
+            settings.chunk_overlap,
+            settings.keep_versions,
+            settings.build_lock_timeout,
+        )
+        await app.state.reloader.reload()
+        watcher = None
+        if settings.reload_interval > 0:
+            watcher = asyncio.create_task(app.state.reloader.watch(settings.reload_interval))
         app.state.chat = create_chat(settings)
         yield
         if app.state.chat.generator is not None:
             await app.state.chat.generator.aclose()
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
 
     app = FastAPI(
         title="Chinese news QA",
@@ -58,6 +64,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (ask, articles, health, openai):
+    for module in (ask, articles, health, admin, openai):
         app.include_router(module.router)
     return app

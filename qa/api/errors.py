@@ -5,7 +5,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from qa.errors import ArticleNotFound, IndexStoreError
+from qa.errors import ArticleNotFound, BuildInProgress, IndexStoreError
 
 
 def _where(loc: tuple) -> str:
@@ -38,8 +38,13 @@ async def _value(request: Request, exc: ValueError) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": str(exc)})
 
 
+async def _busy(request: Request, exc: BuildInProgress) -> JSONResponse:
+    return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(ArticleNotFound, _not_found)
     app.add_exception_handler(IndexStoreError, _index)
     app.add_exception_handler(ValueError, _value)
+    app.add_exception_handler(BuildInProgress, _busy)

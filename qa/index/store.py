@@ -10,9 +10,14 @@ Layout::
         chunks.jsonl          the chunks, in the row order of both indexes
         dense.faiss           FAISS inner-product index
         bm25/                 bm25s keyword index
+        sources.json          per corpus file: size, mtime, article ids (lets the next build skip it)
+      versions/.tmp-*/        a version being written (or abandoned by a killed build)
+      cache.sqlite3           vectors and tokens per chunk text, shared by all versions (qa/index/cache.py)
+      .build.lock             held by the running build (qa/index/lock.py)
 """
 
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -25,10 +30,14 @@ from qa.index.dense import DenseIndex
 from qa.index.sparse import SparseIndex
 from qa.models import Article, Chunk
 
+logger = logging.getLogger(__name__)
+
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
 VERSIONS = "versions"
 PARTS = ("manifest.json", "articles.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
+SOURCES = "sources.json"  # optional part: versions written before it existed lack it
+STAGING_PREFIX = ".tmp-"
 
 
 @dataclass
@@ -40,6 +49,7 @@ class IndexData:
     dense: DenseIndex
     sparse: SparseIndex
     manifest: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Any] | None = None
 
     @property
     def version(self) -> str | None:
@@ -84,13 +94,15 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     versions = index_root / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    staging = versions / f".tmp-{name}-{os.getpid()}"
+    staging = versions / f"{STAGING_PREFIX}{name}-{os.getpid()}"
     staging.mkdir()
     manifest = {**data.manifest, "version": name}
     _write_jsonl(staging / "articles.jsonl", [a.to_dict() for a in data.articles.values()])
     _write_jsonl(staging / "chunks.jsonl", [c.to_dict() for c in data.chunks])
     data.dense.save(staging / "dense.faiss")
     data.sparse.save(staging / "bm25")
+    if data.sources is not None:
+        (staging / SOURCES).write_text(json.dumps(data.sources, ensure_ascii=False), encoding="utf-8")
     # The manifest goes last: a folder without one was never finished.
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_dir(staging)
@@ -176,3 +188,72 @@ def load_index(index_root: Path, model: str | None = None) -> IndexData:
 
 def remove_version(version_dir: Path) -> None:
     shutil.rmtree(version_dir, ignore_errors=True)
+
+
+def read_articles(version_dir: Path) -> list[Article]:
+    return [Article.from_dict(row) for row in _read_jsonl(version_dir / "articles.jsonl")]
+
+
+def read_chunks(version_dir: Path) -> list[Chunk]:
+    return [Chunk.from_dict(row) for row in _read_jsonl(version_dir / "chunks.jsonl")]
+
+
+def read_manifest(version_dir: Path) -> dict[str, Any]:
+    return json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def read_sources(version_dir: Path) -> dict[str, Any] | None:
+    """The per-file record of a version, or None when it has none (written by an older build)."""
+    try:
+        return json.loads((version_dir / SOURCES).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def version_names(index_root: Path) -> list[str]:
+    """Names of the finished versions, oldest first (names are UTC timestamps)."""
+    versions = index_root / VERSIONS
+    if not versions.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in versions.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists()
+    )
+
+
+def prune_versions(index_root: Path, keep: int) -> list[str]:
+    """Remove all but the newest ``keep`` versions, never the current one; returns the removed names.
+
+    The previous version stays too (``keep`` >= 2): a server may still be loading it.
+    """
+    if keep < 2:
+        raise ValueError(f"keep must be at least 2 (the current and the previous version), got {keep}")
+    try:
+        current = current_version_dir(index_root).name
+    except IndexStoreError:
+        return []  # without a readable pointer nothing is provably unused
+    names = version_names(index_root)
+    kept = set(names[-keep:]) | {current}
+    removed = [name for name in names if name not in kept]
+    for name in removed:
+        remove_version(index_root / VERSIONS / name)
+        logger.info("removed old index version %s", name)
+    return removed
+
+
+def clean_staging(index_root: Path) -> list[str]:
+    """Remove what killed builds left behind. Call only while holding the build lock."""
+    leftovers: list[Path] = []
+    versions = index_root / VERSIONS
+    if versions.is_dir():
+        leftovers += [p for p in versions.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    if index_root.is_dir():
+        leftovers += [p for p in index_root.iterdir() if p.name.startswith(f".{POINTER}.")]
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        logger.info("removed %s, left behind by an interrupted build", path)
+    return [p.name for p in leftovers]

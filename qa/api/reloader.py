@@ -1,0 +1,92 @@
+"""Live swap: load a new index version off the request path, then publish it in one assignment.
+
+Routes read ``app.state.service`` once per request (``ServiceDep``) and use that object to the end,
+so each response comes from one complete version. The reloader loads the version ``CURRENT`` names
+in a worker thread while the old service keeps answering, then replaces ``app.state.service``. A
+version that fails to load is logged and skipped; the old one keeps serving.
+"""
+
+import asyncio
+import logging
+from pathlib import Path
+
+from starlette.datastructures import State
+
+from qa.embedding import Embedder
+from qa.errors import IndexNotReady
+from qa.index.store import current_version_dir, load_version
+from qa.service import QAService
+from qa.tokenize import Tokenizer
+
+logger = logging.getLogger(__name__)
+
+
+class IndexReloader:
+    """Keeps ``state.service`` on the version ``<index>/CURRENT`` points at."""
+
+    def __init__(
+        self, state: State, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer, candidates: int = 30
+    ) -> None:
+        self._state = state
+        self._index_dir = index_dir
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._candidates = candidates
+        self._lock = asyncio.Lock()
+        self._failed: str | None = None  # a version that failed to load: not retried by the watcher
+
+    @property
+    def served_version(self) -> str | None:
+        service: QAService | None = self._state.service
+        return service.data.version if service is not None else None
+
+    def _load(self, version_dir: Path) -> QAService:
+        data = load_version(version_dir, self._embedder.name)
+        return QAService(data, self._embedder, self._tokenizer, self._candidates)
+
+    async def reload(self, retry_failed: bool = True) -> str | None:
+        """Serve the version ``CURRENT`` names if it is not served yet; returns the served version."""
+        async with self._lock:
+            try:
+                target = current_version_dir(self._index_dir)
+            except IndexNotReady as exc:
+                if self._state.service is None:
+                    self._state.index_problem = str(exc)
+                return self.served_version
+            except Exception as exc:
+                logger.error("cannot read the index pointer: %s", exc)
+                return self.served_version
+            if target.name == self.served_version or (target.name == self._failed and not retry_failed):
+                return self.served_version
+            try:
+                service = await asyncio.to_thread(self._load, target)
+            except Exception as exc:
+                self._failed = target.name
+                if self._state.service is None:
+                    self._state.index_problem = str(exc)
+                    logger.error("not serving answers: %s", exc)
+                else:
+                    logger.error("keeping version %s: cannot load %s: %s", self.served_version, target.name, exc)
+                return self.served_version
+            previous = self.served_version
+            self._state.service = service  # the swap: one assignment
+            self._state.index_problem = None
+            self._failed = None
+            data = service.data
+            logger.info(
+                "serving index %s (was %s): %d articles, %d chunks",
+                data.version,
+                previous,
+                len(data.articles),
+                len(data.chunks),
+            )
+            return data.version
+
+    async def watch(self, interval: float) -> None:
+        """Check the pointer every ``interval`` seconds (other processes, e.g. the CLI, switch it)."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.reload(retry_failed=False)
+            except Exception:  # keep watching whatever happens
+                logger.exception("index reload failed")

@@ -1,0 +1,92 @@
+"""Admin API: add and delete articles, reindex. Needs ``Authorization: Bearer <QA_ADMIN_TOKEN>``.
+
+Without a configured token every admin endpoint answers 403 (disabled, never open); a missing or
+wrong token gets 401. Builds run in a worker thread, so questions keep being answered from the
+current version until the new one is loaded and swapped in; the response comes after the swap.
+"""
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from qa.api.reloader import IndexReloader
+from qa.api.schemas import ErrorOut
+from qa.api.schemas_admin import BuildOut, ReindexRequest, UpdateOut
+from qa.ingest.jsonl import ARTICLE_ID_RE
+from qa.updates import IndexUpdater
+
+_bearer = HTTPBearer(auto_error=False, description="The value of QA_ADMIN_TOKEN.")
+
+
+def require_admin(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    token = request.app.state.settings.admin_token
+    expected = token.get_secret_value() if token is not None else ""
+    if not expected:
+        raise HTTPException(
+            403, "the admin API is disabled: set QA_ADMIN_TOKEN to a secret token and restart the server to enable it"
+        )
+    given = credentials.credentials if credentials is not None else ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(
+            401,
+            "missing or wrong admin token: send 'Authorization: Bearer <QA_ADMIN_TOKEN>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def get_updater(request: Request) -> IndexUpdater:
+    return request.app.state.updater
+
+
+def get_reloader(request: Request) -> IndexReloader:
+    return request.app.state.reloader
+
+
+UpdaterDep = Annotated[IndexUpdater, Depends(get_updater)]
+ReloaderDep = Annotated[IndexReloader, Depends(get_reloader)]
+ArticleId = Annotated[str, Path(pattern=ARTICLE_ID_RE.pattern, description="The id of the article to delete.")]
+
+router = APIRouter(
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+
+ARTICLE_EXAMPLE = {
+    "id": "2024-06-01-tech-001",
+    "title": "新能源汽车销量创新高",
+    "body": "5月全国新能源汽车销量达到95万辆。\n同比增长三成。",
+    "date": "2024-06-01",
+    "author": "张三",
+}
+
+
+@router.post("/articles", response_model=UpdateOut, status_code=201, responses={422: {"model": ErrorOut}})
+async def add_articles(
+    payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body(examples=[ARTICLE_EXAMPLE])],
+    updater: UpdaterDep,
+    reloader: ReloaderDep,
+) -> UpdateOut:
+    """Add (or replace) one article or a list: the JSON Lines fields, stored under corpus/api/."""
+    ids, summary = await run_in_threadpool(updater.add, payload)
+    return UpdateOut(ids=ids, build=BuildOut.of(summary), serving=await reloader.reload())
+
+
+@router.delete("/articles/{article_id}", response_model=UpdateOut, responses={404: {"model": ErrorOut}})
+async def delete_article(article_id: ArticleId, updater: UpdaterDep, reloader: ReloaderDep) -> UpdateOut:
+    """Remove an article from the corpus and the index."""
+    summary = await run_in_threadpool(updater.delete, article_id)
+    return UpdateOut(ids=[article_id], build=BuildOut.of(summary), serving=await reloader.reload())
+
+
+@router.post("/admin/reindex", response_model=UpdateOut)
+async def reindex(updater: UpdaterDep, reloader: ReloaderDep, request: ReindexRequest | None = None) -> UpdateOut:
+    """Update the index from the corpus folder, or with ``{"full": true}`` rebuild it from scratch."""
+    full = request.full if request is not None else False
+    summary = await run_in_threadpool(updater.reindex, full)
+    return UpdateOut(ids=[], build=BuildOut.of(summary), serving=await reloader.reload())

@@ -1,0 +1,132 @@
+"""Read the corpus again after a build, parsing only the files that changed since.
+
+Each version records, per corpus file, its size, modification time, the article ids it held and the
+problems it had (``FileRecord``). A file whose size and mtime are unchanged is not read again: its
+articles come from the previous version. Rules applied to every file, read or reused:
+
+- files under ``api/`` (articles added through the admin API) come first, so an article posted with
+  the id of an article in another file replaces it;
+- otherwise the first file (in path order) holding an id wins, later ones are reported as duplicates;
+- ids listed in the deleted-articles file (``corpus/.deleted``) are left out.
+"""
+
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa.errors import IngestError
+from qa.ingest import corpus_files, parse_file
+from qa.models import Article
+
+logger = logging.getLogger(__name__)
+
+API_DIR = "api"
+
+
+@dataclass
+class FileRecord:
+    """What one corpus file held when it was last read."""
+
+    size: int
+    mtime_ns: int
+    ids: list[str]  # every article id parsed from the file, in order
+    kept: list[str]  # the ids whose article this file contributed to the version
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "FileRecord":
+        return cls(**data)
+
+
+@dataclass
+class CorpusRead:
+    """The corpus as of this read: articles in index order, per-file records, what was skipped."""
+
+    articles: list[Article] = field(default_factory=list)
+    records: dict[str, FileRecord] = field(default_factory=dict)
+    files: int = 0
+    parsed: int = 0  # files actually read this time
+    problems: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)  # ids left out because they are marked deleted
+
+
+def _order(corpus_dir: Path, paths: list[Path]) -> list[tuple[Path, str]]:
+    sources = [(path, path.relative_to(corpus_dir).as_posix()) for path in paths]
+    return sorted(sources, key=lambda item: (not item[1].startswith(API_DIR + "/"), item[1]))
+
+
+Entries = tuple[list[tuple[str, Article | None]], list[str]]
+
+
+def _reuse(
+    record: FileRecord | None,
+    size: int,
+    mtime_ns: int,
+    previous_articles: dict[str, Article],
+    seen: dict[str, str],
+    deleted: set[str] | frozenset[str],
+) -> Entries | None:
+    """The (id, article) pairs and problems of an unchanged file without reading it, or None to read it.
+
+    Reusable only if every article the file must contribute now was contributed by it last time
+    (an id shadowed by another file then has no stored article of this file's).
+    """
+    if record is None or (record.size, record.mtime_ns) != (size, mtime_ns):
+        return None
+    kept = set(record.kept)
+    wanted = {i for i in record.ids if i not in seen and i not in deleted}
+    if not wanted <= kept or not all(i in previous_articles for i in wanted):
+        return None
+    return [(i, previous_articles.get(i) if i in kept else None) for i in record.ids], list(record.problems)
+
+
+def read_corpus(
+    corpus_dir: Path,
+    previous: dict[str, FileRecord] | None = None,
+    previous_articles: dict[str, Article] | None = None,
+    deleted: set[str] | frozenset[str] = frozenset(),
+) -> CorpusRead:
+    """Articles of every corpus file; files unchanged since ``previous`` are taken from ``previous_articles``."""
+    previous = previous or {}
+    previous_articles = previous_articles or {}
+    result = CorpusRead()
+    seen: dict[str, str] = {}
+    for path, source in _order(corpus_dir, corpus_files(corpus_dir)):
+        result.files += 1
+        try:
+            stat = path.stat()  # before reading: a change after this is seen by the next build
+        except OSError as exc:
+            result.problems.append(f"{source}: cannot read file: {exc.strerror or exc}")
+            continue
+        entries = _reuse(previous.get(source), stat.st_size, stat.st_mtime_ns, previous_articles, seen, deleted)
+        if entries is None:
+            result.parsed += 1
+            try:
+                articles, errors = parse_file(path, source)
+            except IngestError as exc:
+                result.problems.append(str(exc))  # not recorded: retried by the next build
+                continue
+            entries = ([(a.id, a) for a in articles], [str(e) for e in errors])
+        pairs, problems = entries
+        result.problems.extend(problems)
+        kept: list[str] = []
+        for article_id, article in pairs:
+            if article_id in deleted:
+                result.deleted.append(article_id)
+            elif article_id in seen:
+                result.problems.append(
+                    f"{source}: duplicate article id {article_id!r} (first in {seen[article_id]}); kept the first"
+                )
+            elif article is not None:
+                seen[article_id] = source
+                kept.append(article_id)
+                result.articles.append(article)
+        ids = [article_id for article_id, _ in pairs]
+        result.records[source] = FileRecord(stat.st_size, stat.st_mtime_ns, ids, kept, problems)
+    for problem in result.problems:
+        logger.warning("skipped %s", problem)
+    return result
