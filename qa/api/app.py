@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa.api import errors
-from qa.api.routes import articles, ask, health, openai
+from qa.api.routes import articles, ask, health, openai, web
 from qa.chat.replies import create_chat
 from qa.embedding import Embedder, load_embedder
 from qa.errors import IndexStoreError
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (ask, articles, health, openai):
+    for module in (ask, articles, health, openai, web):
         app.include_router(module.router)
     return app
