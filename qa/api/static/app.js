@@ -107,8 +107,15 @@ class Turn {
   failed(error, retry) {
     this.status.remove();
     if (!this.answer) this.bubble.remove();
-    const message = error?.name === "ApiError" ? error.message : `页面出错：${error?.message ?? error}`;
-    this.sources.replaceChildren(errorBox(message, retry));
+    const known = error?.name === "ApiError";
+    const message = known ? error.message : `页面出错：${error?.message ?? error}`;
+    // The same request would be refused again (4xx): no retry, but the question is back in the box to edit.
+    const refused = known && error.kind === "http" && error.status < 500;
+    if (refused && !ui.question.value) {
+      ui.question.value = this.question;
+      fitQuestion();
+    }
+    this.sources.replaceChildren(errorBox(message, refused ? null : retry));
     this.settle("failed");
   }
 
