@@ -27,12 +27,14 @@ PHONE = Viewport("phone", 390, 844, 2, True)
 
 # What the page highlights: the marks' text, a paragraph break ("\n" in the body) between two marks.
 HIGHLIGHTED_JS = "return Array.from(document.querySelectorAll('#article mark.cited')).map(m => m.textContent)"
-# Whether a person sees the start of the highlight: the element drawn at its first line is the mark.
-MARK_VISIBLE_JS = """
-const mark = document.querySelector('#article mark.cited');
-const box = mark.getClientRects()[0];
+
+
+# Whether a person sees the element: it is what is drawn at the middle of its first line.
+IN_VIEW_JS = """
+const element = document.querySelector(arguments[0]);
+const box = element.getClientRects()[0];
 const x = Math.min(box.left + 4, innerWidth - 1), y = box.top + box.height / 2;
-return y > 0 && y < innerHeight && document.elementFromPoint(x, y) === mark;
+return y > 0 && y < innerHeight && element.contains(document.elementFromPoint(x, y));
 """
 
 
@@ -130,8 +132,9 @@ class ChatPage:
         marks = self.find_all("#article mark.cited")
         return int(marks[0].get_attribute("data-start")), int(marks[-1].get_attribute("data-end"))
 
-    def highlight_in_view(self) -> bool:
-        return self.driver.execute_script(MARK_VISIBLE_JS)
+    def in_view(self, css: str) -> bool:
+        """Whether the start of the first element matching ``css`` can be seen (on screen, not covered)."""
+        return self.driver.execute_script(IN_VIEW_JS, css)
 
     def article_field(self, css: str) -> str:
         return self.find(f"#article {css}").get_attribute("textContent")

@@ -52,7 +52,7 @@ def check_citation_shown(page: ChatPage, server: str, citation: dict) -> None:
     meta = page.article_meta()
     assert meta["来源"] == citation["source"]
     assert meta.get("作者") == citation["author"] and meta.get("日期") == citation["date"]
-    assert page.highlight_in_view()
+    assert page.in_view("#article mark.cited") and page.in_view("#article .article-title")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=lambda v: v.name)

@@ -2,7 +2,7 @@
 // (below the answer on narrow screens). Talks only to this service (see api.js).
 import { renderAnswerText, renderNoAnswer, renderSources } from "./answer.js";
 import { getArticle, streamChat } from "./api.js";
-import { citedText, renderArticle } from "./article.js";
+import { citedText, renderArticle, scrollToHighlight } from "./article.js";
 import { el } from "./dom.js";
 
 const MAX_HISTORY = 40; // earlier messages sent with a question; follow-ups need only the recent ones
@@ -237,13 +237,15 @@ async function openCitation(citation, turn, trigger) {
     state.articles.set(citation.article_id, article);
   }
   if (state.articleLoad !== load) return; // another citation was clicked meanwhile
-  const mark = renderArticle(ui.articleContent, article, citation);
+  const body = renderArticle(ui.articleContent, article, citation);
   if (citedText(article, citation) !== citation.text) {
     const note = "这篇文章在回答之后更新过：高亮的位置可能不准。";
     ui.articleContent.prepend(el("p", { class: "warning", role: "note", text: note }));
   }
+  // Below the answer (narrow screens) the panel first comes into view in the conversation.
+  if (NARROW.matches) ui.article.scrollIntoView({ block: "nearest" });
+  scrollToHighlight(body);
   ui.article.dataset.ready = "true";
-  (mark ?? ui.article).scrollIntoView({ block: "center" });
 }
 
 function closeArticle() {

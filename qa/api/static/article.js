@@ -52,7 +52,7 @@ function meta(article) {
   );
 }
 
-// Fills `container` with the article and returns the first highlighted mark (or null).
+// Fills `container` with the article (a header, then the body, which scrolls); returns the body.
 export function renderArticle(container, article, citation) {
   const parts = paragraphs(article.body);
   const url = /^https?:\/\//.test(article.url ?? "") ? article.url : null;
@@ -68,7 +68,19 @@ export function renderArticle(container, article, citation) {
     ),
     el("div", { class: "article-body" }, ...parts.map((part) => paragraph(part, citation.start, citation.end))),
   );
-  return container.querySelector("mark.cited");
+  return container.querySelector(".article-body");
+}
+
+// Scrolls only `body` (not the page around it) to the highlight: centred, or its start near the top
+// when it is too tall to be seen whole.
+export function scrollToHighlight(body) {
+  const marks = body.querySelectorAll("mark.cited");
+  if (marks.length === 0) return;
+  const top = marks[0].getBoundingClientRect().top;
+  const height = marks[marks.length - 1].getBoundingClientRect().bottom - top;
+  const offset = top - body.getBoundingClientRect().top + body.scrollTop;
+  const room = body.clientHeight;
+  body.scrollTop = height < room * 0.8 ? offset - (room - height) / 2 : offset - 16;
 }
 
 // body[start:end] in code points: what the citation's text must be if the article is the one cited.
