@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from qa.api import errors
 from qa.api.reloader import IndexReloader
-from qa.api.routes import admin, articles, ask, health, openai
+from qa.api.routes import admin, articles, ask, health, openai, web
 from qa.chat.replies import create_chat
 from qa.embedding import Embedder, load_embedder
 from qa.settings import Settings
@@ -64,6 +64,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (ask, articles, health, admin, openai):
+    for module in (ask, articles, health, admin, openai, web):
         app.include_router(module.router)
     return app

@@ -5,9 +5,6 @@ upstream that this test process serves over real HTTP (tests/chat/fake_upstream.
 """
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,37 +13,14 @@ import httpx
 import openai
 import pytest
 
-from tests.chat.fake_upstream import BAD_MARKER, UpstreamState, free_port, running_upstream
-from tests.conftest import RONG_TITLE, ROOT
+from tests.chat.fake_upstream import BAD_MARKER, UpstreamState, running_upstream
+from tests.conftest import RONG_TITLE
+from tests.e2e.serving import start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 DONATION = "荣氏家族给江南大学捐了多少钱？"
 RONG_QUESTION = "荣氏家族向江南大学捐资多少？"
-
-
-def start_server(index_dir: Path, log: Path, **env: str) -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    env = {**os.environ, "QA_INDEX_DIR": str(index_dir), "QA_PORT": str(port), "QA_HOST": "127.0.0.1", **env}
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {log.read_text()}")
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return base, process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.kill()
-    pytest.fail("server did not start in 90 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
