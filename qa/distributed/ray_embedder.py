@@ -118,7 +118,7 @@ class RayEmbedder:
         self._dimension: int | None = None
         self._owns_ray = False
         self.actors: list[Any] = []
-        self._pool: Any = None
+        self._started = False
         self.workers: list[dict[str, Any]] = []  # info() of each actor as first started
         self.tasks_done: Counter[int] = Counter()  # tasks finished, by actor process id
         self.completed_tasks = 0
@@ -132,7 +132,7 @@ class RayEmbedder:
 
     def start(self) -> None:
         """Connect to Ray and start the actors (each loads the model); a no-op once started."""
-        if self._pool is not None:
+        if self._started:
             return
         ray = self._ray
         started = time.perf_counter()
@@ -157,7 +157,7 @@ class RayEmbedder:
             self.close()
             raise EmbeddingFailed(f"the actors loaded different models for {self.name!r}: dimensions {dimensions}")
         self._dimension = dimensions.pop()
-        self._pool = ray.util.ActorPool(self.actors)
+        self._started = True
         self.start_seconds = time.perf_counter() - started
         logger.info(
             "%d Ray actors embedding with %s (%d-d), %s CPU each; started in %.1f s",
@@ -199,16 +199,18 @@ class RayEmbedder:
             first = len(tasks)
             tasks.extend(batch[i : i + self.task_size] for i in range(0, len(batch), self.task_size))
             spans.append(range(first, len(tasks)))
+        # A pool per call: tasks left in flight by an earlier call that was abandoned cannot answer this one.
+        pool = self._ray.util.ActorPool(self.actors)
         window = 2 * len(self.actors)  # one running and one queued per actor
         results: dict[int, np.ndarray] = {}
         submitted = completed = 0
         for span in spans:
             while any(task not in results for task in span):
                 while submitted < len(tasks) and submitted - completed < window:
-                    self._pool.submit(lambda actor, job: actor.encode.remote(*job), (submitted, tasks[submitted]))
+                    pool.submit(lambda actor, job: actor.encode.remote(*job), (submitted, tasks[submitted]))
                     self.texts_sent += len(tasks[submitted])
                     submitted += 1
-                task, pid, vectors = self._next_result()
+                task, pid, vectors = self._next_result(pool)
                 results[task] = vectors
                 completed += 1
                 self.completed_tasks += 1
@@ -216,12 +218,14 @@ class RayEmbedder:
             parts = [results.pop(task) for task in span]
             yield np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float32)
 
-    def _next_result(self) -> tuple[int, int, np.ndarray]:
+    def _next_result(self, pool: Any) -> tuple[int, int, np.ndarray]:
         ray = self._ray
         try:
-            return self._pool.get_next_unordered()
+            return pool.get_next_unordered()
         except ray.exceptions.RayError as exc:
             raise EmbeddingFailed(f"embedding on Ray failed after retries: {exc}") from exc
+        except StopIteration:  # every actor is dead and nothing is running
+            raise EmbeddingFailed("embedding on Ray failed: no actor is left") from None
 
     def describe(self) -> str:
         """One line for the build's output: how the work was spread."""
@@ -241,7 +245,7 @@ class RayEmbedder:
                 ray.kill(actor)
             except Exception as exc:  # already gone
                 logger.debug("could not kill actor: %s", exc)
-        self.actors, self._pool = [], None
+        self.actors, self._started = [], False
         if self._owns_ray and ray.is_initialized():
             ray.shutdown()
         self._owns_ray = False
