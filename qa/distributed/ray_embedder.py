@@ -201,12 +201,17 @@ class RayEmbedder:
             spans.append(range(first, len(tasks)))
         # A pool per call: tasks left in flight by an earlier call that was abandoned cannot answer this one.
         pool = self._ray.util.ActorPool(self.actors)
-        window = 2 * len(self.actors)  # one running and one queued per actor
+        window = 2 * len(self.actors)  # in flight: one running and one queued per actor
+        ahead = 8 * window  # finished tasks held while an earlier one (e.g. on a restarting actor) is awaited
         results: dict[int, np.ndarray] = {}
         submitted = completed = 0
         for span in spans:
-            while any(task not in results for task in span):
-                while submitted < len(tasks) and submitted - completed < window:
+            head = span.start  # the first task of this batch without a result yet
+            while head < span.stop:
+                if head in results:
+                    head += 1
+                    continue
+                while submitted < len(tasks) and submitted - completed < window and submitted - head < ahead:
                     pool.submit(lambda actor, job: actor.encode.remote(*job), (submitted, tasks[submitted]))
                     self.texts_sent += len(tasks[submitted])
                     submitted += 1

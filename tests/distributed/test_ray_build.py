@@ -95,7 +95,7 @@ def test_ray_update_sends_only_uncached_texts(tmp_path, tokenizer: Tokenizer):
 @pytest.mark.model
 def test_killed_actors_batches_are_retried(tmp_path, model: Embedder, tokenizer: Tokenizer):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
-    write_corpus(corpus, 40)
+    write_corpus(corpus, 24)  # 48 chunks: 6 tasks of 8
     embedder = RayEmbedder("m3e-small", batch_size=8, actors=2)
     embedder.start()
     before = {w["pid"] for w in embedder.workers}
@@ -163,3 +163,16 @@ def test_dead_actor_restarts_before_build(tmp_path, tokenizer: Tokenizer):
     build_index(corpus, local, HashEmbedder(), tokenizer)
     assert summary.embedded == summary.chunks
     np.testing.assert_array_equal(vectors_of(index, "hash-test"), vectors_of(local, "hash-test"))
+
+
+def test_vectors_come_back_in_order():
+    texts = [f"第{n}条新闻：{'城市建设' * (n % 7)}项目进展{n * 13}" for n in range(600)]
+    expected = HashEmbedder().encode(texts)
+    with RayEmbedder("hash-test", batch_size=2, actors=2) as embedder:
+        # One call of 300 tasks: far more than the actors hold in flight or the results held ahead.
+        np.testing.assert_array_equal(embedder.encode(texts), expected)
+        batches = [texts[:5], [], texts[5:6], texts[6:400], texts[400:]]
+        got = list(embedder.encode_batches(batches))
+        assert [len(v) for v in got] == [5, 0, 1, 394, 200]
+        np.testing.assert_array_equal(np.concatenate(got), expected)
+        assert embedder.texts_sent == 2 * len(texts)
