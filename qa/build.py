@@ -10,6 +10,7 @@ everything again. Either way the result is a complete new version, switched to a
 import hashlib
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -286,9 +287,8 @@ def _vectors(
     missing = list(texts.items())
     logger.info("embedding %d new chunk texts (%d from the cache)", len(missing), len(found))
     progress = _progress(len(missing), "embedding", show_progress)
-    for start in range(0, len(missing), EMBED_BATCH):
-        batch = missing[start : start + EMBED_BATCH]
-        vectors = embedder.encode([text for _, text in batch])
+    batches = [missing[start : start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)]
+    for batch, vectors in zip(batches, _encode_batches(embedder, [[text for _, text in b] for b in batches])):
         if vectors.shape != (len(batch), dimension):
             raise RuntimeError(f"embedder returned shape {vectors.shape} for {len(batch)} texts")
         pairs = [(key, vector) for (key, _), vector in zip(batch, vectors)]
@@ -301,6 +301,17 @@ def _vectors(
     if not chunks:
         return np.zeros((0, dimension), dtype=np.float32), 0
     return np.stack([found[key] for key in keys]).astype(np.float32, copy=False), len(missing)
+
+
+def _encode_batches(embedder: Embedder, batches: list[list[str]]) -> Iterator[np.ndarray]:
+    """Vectors of each batch in order. A distributed embedder (``encode_batches``, e.g.
+    ``qa.distributed.ray_embedder.RayEmbedder``) embeds later batches while earlier ones are committed."""
+    encode_batches = getattr(embedder, "encode_batches", None)
+    if encode_batches is not None:
+        yield from encode_batches(batches)
+    else:
+        for texts in batches:
+            yield embedder.encode(texts)
 
 
 def _from_previous(previous: Previous, embedder: Embedder, texts: dict[bytes, str]) -> dict[bytes, np.ndarray]:

@@ -38,3 +38,11 @@ class ArticleNotFound(QAError):
 
 class BuildInProgress(QAError):
     """Another build holds the index's build lock."""
+
+
+class EmbeddingFailed(QAError):
+    """The embedding stage could not finish (e.g. distributed workers failed beyond their retries)."""
+
+
+class MissingExtra(QAError):
+    """An optional feature was asked for but its extra dependencies are not installed."""

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         None, description="Bearer token of the admin API (POST/DELETE /articles, /admin/*); unset: disabled."
     )
+    # Scale-out (qa/distributed): serving processes, memory-mapped indexes, embedding on Ray.
+    workers: int = Field(1, ge=1, le=64, description="Server worker processes sharing the index (uvicorn workers).")
+    mmap_index: bool = Field(True, description="Memory-map the FAISS and BM25 files of the served version.")
+    ray_actors: int = Field(
+        0, ge=0, le=10_000, description="Embedding actors of a Ray build (0: one per available CPU of the cluster)."
+    )
+    ray_cpus_per_actor: float = Field(1.0, gt=0, le=256, description="CPUs Ray reserves for each embedding actor.")
 
 
 def get_settings() -> Settings:

@@ -31,7 +31,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.service = None
         app.state.index_problem = None
         app.state.reloader = IndexReloader(
-            app.state, settings.index_dir, app.state.embedder, app.state.tokenizer, settings.candidates
+            app.state,
+            settings.index_dir,
+            app.state.embedder,
+            app.state.tokenizer,
+            settings.candidates,
+            mmap=settings.mmap_index,
         )
         app.state.updater = IndexUpdater(
             settings.corpus_dir,

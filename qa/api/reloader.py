@@ -25,13 +25,20 @@ class IndexReloader:
     """Keeps ``state.service`` on the version ``<index>/CURRENT`` points at."""
 
     def __init__(
-        self, state: State, index_dir: Path, embedder: Embedder, tokenizer: Tokenizer, candidates: int = 30
+        self,
+        state: State,
+        index_dir: Path,
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        candidates: int = 30,
+        mmap: bool = False,
     ) -> None:
         self._state = state
         self._index_dir = index_dir
         self._embedder = embedder
         self._tokenizer = tokenizer
         self._candidates = candidates
+        self._mmap = mmap  # map the index files: server processes share one copy (qa.index.store.load_version)
         self._lock = asyncio.Lock()
         self._failed: str | None = None  # a version that failed to load: not retried by the watcher
 
@@ -41,7 +48,7 @@ class IndexReloader:
         return service.data.version if service is not None else None
 
     def _load(self, version_dir: Path) -> QAService:
-        data = load_version(version_dir, self._embedder.name)
+        data = load_version(version_dir, self._embedder.name, mmap=self._mmap)
         return QAService(data, self._embedder, self._tokenizer, self._candidates)
 
     async def reload(self, retry_failed: bool = True) -> str | None:

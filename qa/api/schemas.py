@@ -106,6 +106,7 @@ class HealthOut(BaseModel):
     model: str
     built_at: str | None
     version: str | None
+    worker_pid: int | None = Field(None, description="Process id of the server worker that answered (QA_WORKERS).")
 
 
 class ErrorOut(BaseModel):

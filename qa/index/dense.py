@@ -47,5 +47,10 @@ class DenseIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> "DenseIndex":
-        return cls(faiss.read_index(str(path)))
+    def load(cls, path: Path, mmap: bool = False) -> "DenseIndex":
+        """Read a saved index; ``mmap`` maps the file instead of copying it (read-only, shared between processes).
+
+        ``IO_FLAG_MMAP_IFC`` is the flag that maps a flat index's vectors in place (``IO_FLAG_MMAP`` alone
+        still copies them into memory for this index type).
+        """
+        return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mmap else 0))

@@ -56,5 +56,6 @@ class SparseIndex:
         self._bm25.save(str(path), show_progress=False)
 
     @classmethod
-    def load(cls, path: Path, size: int) -> "SparseIndex":
-        return cls(bm25s.BM25.load(str(path), show_progress=False), size)
+    def load(cls, path: Path, size: int, mmap: bool = False) -> "SparseIndex":
+        """Read a saved index; ``mmap`` maps the score arrays read-only instead of copying them."""
+        return cls(bm25s.BM25.load(str(path), mmap=mmap, show_progress=False), size)

@@ -155,8 +155,13 @@ def check_compatible(manifest: dict[str, Any], model: str | None, source: Path) 
         )
 
 
-def load_version(version_dir: Path, model: str | None = None) -> IndexData:
-    """Load one version folder, checking that it is complete and matches ``model``."""
+def load_version(version_dir: Path, model: str | None = None, mmap: bool = False) -> IndexData:
+    """Load one version folder, checking that it is complete and matches ``model``.
+
+    ``mmap`` maps the FAISS and BM25 arrays instead of copying them: processes serving the same
+    version share one copy in the page cache. Versions are never modified once written, and a
+    mapped file that a later build deletes stays readable until it is unmapped.
+    """
     missing = [part for part in PARTS if not (version_dir / part).exists()]
     if missing:
         raise IndexStoreError(f"index version {version_dir} is incomplete: missing {', '.join(missing)}")
@@ -165,8 +170,8 @@ def load_version(version_dir: Path, model: str | None = None) -> IndexData:
         check_compatible(manifest, model, version_dir)
         articles = [Article.from_dict(row) for row in _read_jsonl(version_dir / "articles.jsonl")]
         chunks = [Chunk.from_dict(row) for row in _read_jsonl(version_dir / "chunks.jsonl")]
-        dense = DenseIndex.load(version_dir / "dense.faiss")
-        sparse = SparseIndex.load(version_dir / "bm25", len(chunks))
+        dense = DenseIndex.load(version_dir / "dense.faiss", mmap=mmap)
+        sparse = SparseIndex.load(version_dir / "bm25", len(chunks), mmap=mmap)
     except IndexIncompatible:
         raise
     except Exception as exc:  # any parse or read failure means the files are damaged

@@ -1,5 +1,7 @@
 """GET /health: is an index loaded, and which."""
 
+import os
+
 from fastapi import APIRouter, Request
 
 from qa.api.schemas import HealthOut
@@ -13,7 +15,15 @@ def health(request: Request) -> HealthOut:
     service = getattr(request.app.state, "service", None)
     settings = request.app.state.settings
     if service is None:
-        return HealthOut(status="no_index", articles=0, chunks=0, model=settings.model, built_at=None, version=None)
+        return HealthOut(
+            status="no_index",
+            articles=0,
+            chunks=0,
+            model=settings.model,
+            built_at=None,
+            version=None,
+            worker_pid=os.getpid(),
+        )
     manifest = service.data.manifest
     return HealthOut(
         status="ok",
@@ -22,4 +32,5 @@ def health(request: Request) -> HealthOut:
         model=manifest.get("model", settings.model),
         built_at=manifest.get("built_at"),
         version=manifest.get("version"),
+        worker_pid=os.getpid(),
     )

@@ -1,0 +1,48 @@
+"""Several server processes on one port, all serving the index version ``CURRENT`` names.
+
+uvicorn starts ``workers`` processes; each imports ``worker_app`` and builds its own app (its own
+model, its own reloader). The index files are memory-mapped (``QA_MMAP_INDEX``), so the processes
+share one copy of each version in the page cache. Each process polls ``CURRENT`` on its own, so a
+new version, written by the CLI or by the admin API of any process, is served by all of them
+within ``QA_RELOAD_INTERVAL`` seconds.
+"""
+
+import logging
+
+import uvicorn
+from fastapi import FastAPI
+
+from qa.api.app import create_app
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (uvicorn ``factory=True``): settings from the environment."""
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
+    return create_app(settings)
+
+
+def run(settings: Settings) -> None:
+    """Serve with ``settings.workers`` processes (one: in this process)."""
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+        return
+    if settings.reload_interval <= 0:
+        logger.warning(
+            "QA_RELOAD_INTERVAL is 0 with %d workers: a version built by the CLI, or through the admin API "
+            "of one worker, will not reach the others",
+            settings.workers,
+        )
+    uvicorn.run(
+        f"{__name__}:worker_app",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
