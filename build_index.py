@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             full=args.full,
             keep_versions=settings.keep_versions,
             lock_timeout=args.wait,
+            dense_config=settings.dense_config(),
         )
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)

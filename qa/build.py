@@ -18,11 +18,12 @@ from typing import Any
 import jieba
 import numpy as np
 
+from qa.carry_over import carry_over, nothing_carried
 from qa.chunking import chunk_article
 from qa.corpus import read_deleted
 from qa.embedding import Embedder
 from qa.index.cache import CACHE_FILE, ChunkCache, text_key
-from qa.index.dense import DenseIndex
+from qa.index.dense import DenseConfig, DenseIndex
 from qa.index.lock import build_lock
 from qa.index.sparse import SparseIndex
 from qa.index.store import (
@@ -147,6 +148,7 @@ def build_index(
     full: bool = False,
     keep_versions: int = 3,
     lock_timeout: float = 30.0,
+    dense_config: DenseConfig | None = None,
 ) -> BuildSummary:
     """Update (or with ``full`` rebuild) the index and switch to the new version, holding the build lock."""
     with build_lock(index_dir, lock_timeout):
@@ -160,6 +162,7 @@ def build_index(
             show_progress,
             full=full,
             keep_versions=keep_versions,
+            dense_config=dense_config,
         )
 
 
@@ -174,6 +177,7 @@ def update_index(
     *,
     full: bool = False,
     keep_versions: int = 3,
+    dense_config: DenseConfig | None = None,
 ) -> BuildSummary:
     """``build_index`` for a caller that already holds the build lock."""
     started = time.perf_counter()
@@ -214,10 +218,17 @@ def update_index(
         return summary
 
     chunks: list[Chunk] = []
+    origin: list[int] = []  # per chunk: its row in the previous version, -1 when chunked now
+    previous_row = {c.id: row for row, c in enumerate(reuse.rows)} if reuse is not None and same_chunking else {}
     for article in corpus.articles:
         unchanged = reuse is not None and same_chunking and old.get(article.id) == article
         kept = reuse.chunks.get(article.id) if unchanged else None
-        chunks.extend(kept if kept is not None else chunk_article(article, chunk_size, chunk_overlap))
+        if kept is None:
+            kept = chunk_article(article, chunk_size, chunk_overlap)
+            origin.extend([-1] * len(kept))
+        else:
+            origin.extend(previous_row[c.id] for c in kept)
+        chunks.extend(kept)
     logger.info(
         "%d added, %d changed, %d removed, %d unchanged articles; %d chunks",
         summary.added,
@@ -227,22 +238,39 @@ def update_index(
         len(chunks),
     )
     keys = [text_key(c.text) for c in chunks]
+    carried = (
+        carry_over(reuse.version_dir, origin, len(reuse.rows), embedder.name, embedder.dimension, reuse.manifest)
+        if reuse is not None and any(row >= 0 for row in origin)
+        else nothing_carried(len(chunks))
+    )
     with ChunkCache(index_dir / CACHE_FILE) as cache:
-        vectors, summary.embedded = _vectors(chunks, keys, embedder, cache, reuse, full, show_progress)
-        tokens = _tokens(chunks, keys, tokenizer, cache, full)
+        todo = carried.need_vectors().tolist()
+        new_vectors, summary.embedded = _vectors(
+            [chunks[i] for i in todo], [keys[i] for i in todo], embedder, cache, reuse, full, show_progress
+        )
+        vectors = carried.vectors(new_vectors, embedder.dimension)
+        todo = carried.need_tokens().tolist()
+        terms = carried.term_counts(_tokens([chunks[i] for i in todo], [keys[i] for i in todo], tokenizer, cache, full))
+        dense = (
+            DenseIndex.build(vectors, dense_config, previous=carried.dense)
+            if chunks
+            else DenseIndex.empty(embedder.dimension)
+        )
         data = IndexData(
             articles={a.id: a for a in corpus.articles},
             chunks=chunks,
-            dense=DenseIndex.build(vectors) if chunks else DenseIndex.empty(embedder.dimension),
-            sparse=SparseIndex.build(tokens),
+            dense=dense,
+            sparse=SparseIndex.from_counts(terms),
             manifest=make_manifest(
                 embedder.name,
                 embedder.dimension,
                 len(corpus.articles),
                 len(chunks),
+                dense_index=dense.kind,
                 **chunking,
             ),
             sources={source: record.to_dict() for source, record in corpus.records.items()},
+            terms=terms,
         )
         summary.version_dir = save_index(index_dir, data)
         _trim_cache(cache, keys)
@@ -299,7 +327,7 @@ def _vectors(
     if progress is not None:
         progress.close()
     if not chunks:
-        return np.zeros((0, dimension), dtype=np.float32), 0
+        return np.zeros((0, dimension), dtype=np.float32), len(missing)
     return np.stack([found[key] for key in keys]).astype(np.float32, copy=False), len(missing)
 
 

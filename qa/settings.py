@@ -1,9 +1,13 @@
 """All settings in one place, overridable by environment variables prefixed ``QA_``."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from qa.index.dense import DenseConfig
 
 BUNDLED_MODEL = "m3e-small"
 
@@ -54,6 +58,18 @@ class Settings(BaseSettings):
         0, ge=0, le=10_000, description="Embedding actors of a Ray build (0: one per available CPU of the cluster)."
     )
     ray_cpus_per_actor: float = Field(1.0, gt=0, le=256, description="CPUs Ray reserves for each embedding actor.")
+    # Performance (bench/, docs/BENCHMARKS.md): index type by size, threads and caches of the server.
+    dense_flat_max: int = Field(
+        20_000, ge=0, description="Exact (flat) vector index up to this many chunks; an IVF index beyond."
+    )
+    dense_nprobe: int = Field(16, ge=1, le=65536, description="IVF lists scanned per question (more: closer to exact).")
+    serve_threads: int = Field(1, ge=0, le=256, description="torch and FAISS threads per server process (0: default).")
+    query_cache: int = Field(1024, ge=0, description="Question vectors remembered per server process (0: none).")
+
+    def dense_config(self) -> "DenseConfig":
+        from qa.index.dense import DenseConfig
+
+        return DenseConfig(flat_max=self.dense_flat_max, nprobe=self.dense_nprobe)
 
 
 def get_settings() -> Settings:

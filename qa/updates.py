@@ -25,6 +25,7 @@ from qa.corpus import (
 )
 from qa.embedding import Embedder
 from qa.errors import ArticleNotFound
+from qa.index.dense import DenseConfig
 from qa.index.lock import build_lock
 from qa.index.store import current_version_dir, read_articles, read_sources
 from qa.ingest.jsonl import validate_article_id
@@ -45,6 +46,7 @@ class IndexUpdater:
     chunk_overlap: int = 60
     keep_versions: int = 3
     lock_timeout: float = 30.0
+    dense_config: DenseConfig | None = None
 
     def _build(self, full: bool = False) -> BuildSummary:
         return update_index(
@@ -56,6 +58,7 @@ class IndexUpdater:
             self.chunk_overlap,
             full=full,
             keep_versions=self.keep_versions,
+            dense_config=self.dense_config,
         )
 
     def reindex(self, full: bool = False) -> BuildSummary:

@@ -13,6 +13,8 @@ from qa.api.reloader import IndexReloader
 from qa.api.routes import admin, articles, ask, health, openai, web
 from qa.chat.replies import create_chat
 from qa.embedding import Embedder, load_embedder
+from qa.query_cache import QuestionCache
+from qa.runtime import limit_threads
 from qa.settings import Settings
 from qa.tokenize import Tokenizer
 from qa.updates import IndexUpdater
@@ -26,6 +28,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limit_threads(settings.serve_threads)
         app.state.embedder = embedder or load_embedder(settings.model, settings.batch_size)
         app.state.tokenizer = Tokenizer()
         app.state.service = None
@@ -33,10 +36,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.reloader = IndexReloader(
             app.state,
             settings.index_dir,
-            app.state.embedder,
+            QuestionCache(app.state.embedder, settings.query_cache),
             app.state.tokenizer,
             settings.candidates,
             mmap=settings.mmap_index,
+            nprobe=settings.dense_nprobe,
         )
         app.state.updater = IndexUpdater(
             settings.corpus_dir,
@@ -47,6 +51,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             settings.chunk_overlap,
             settings.keep_versions,
             settings.build_lock_timeout,
+            settings.dense_config(),
         )
         await app.state.reloader.reload()
         watcher = None

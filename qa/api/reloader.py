@@ -32,6 +32,7 @@ class IndexReloader:
         tokenizer: Tokenizer,
         candidates: int = 30,
         mmap: bool = False,
+        nprobe: int | None = None,
     ) -> None:
         self._state = state
         self._index_dir = index_dir
@@ -39,6 +40,7 @@ class IndexReloader:
         self._tokenizer = tokenizer
         self._candidates = candidates
         self._mmap = mmap  # map the index files: server processes share one copy (qa.index.store.load_version)
+        self._nprobe = nprobe  # IVF lists scanned per question (QA_DENSE_NPROBE), whatever the build chose
         self._lock = asyncio.Lock()
         self._failed: str | None = None  # a version that failed to load: not retried by the watcher
 
@@ -49,6 +51,8 @@ class IndexReloader:
 
     def _load(self, version_dir: Path) -> QAService:
         data = load_version(version_dir, self._embedder.name, mmap=self._mmap)
+        if self._nprobe is not None:
+            data.dense.set_nprobe(self._nprobe)
         return QAService(data, self._embedder, self._tokenizer, self._candidates)
 
     async def reload(self, retry_failed: bool = True) -> str | None:

@@ -1,9 +1,46 @@
-"""Dense vector index: FAISS inner product over L2-normalised vectors (= cosine similarity)."""
+"""Dense vector index: FAISS inner product over L2-normalised vectors (= cosine similarity).
 
+The index type follows the size: an exact flat index while scanning every vector is fast enough
+(``DenseConfig.flat_max`` vectors), beyond that an inverted-file index (IVF) that scans only the
+``nprobe`` lists nearest to the question. Its lists come from spherical k-means over a sample of the
+vectors; a build whose previous version has lists for about as many vectors reuses them instead of
+training again (an update of a few articles must not cost a k-means). ``bench/`` reports its
+recall against the flat index.
+"""
+
+import logging
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
+
+logger = logging.getLogger(__name__)
+
+TRAIN_POINTS_PER_LIST = 64  # k-means sample: this many vectors per list (faiss wants at least 39)
+
+
+@dataclass(frozen=True)
+class DenseConfig:
+    """How to index vectors: flat up to ``flat_max`` vectors, else IVF searching ``nprobe`` lists."""
+
+    flat_max: int = 20_000
+    nprobe: int = 16
+
+    def __post_init__(self) -> None:
+        if self.flat_max < 0:
+            raise ValueError(f"flat_max must be >= 0, got {self.flat_max}")
+        if self.nprobe < 1:
+            raise ValueError(f"nprobe must be >= 1, got {self.nprobe}")
+
+
+def list_count(vectors: int) -> int:
+    """IVF lists for ``vectors`` vectors: the power of two nearest to their square root (256 for 100k).
+
+    Rounding to a power of two keeps the count stable across small updates, so lists are reused.
+    """
+    return max(16, 2 ** round(math.log2(math.sqrt(max(vectors, 1)))))
 
 
 class DenseIndex:
@@ -11,14 +48,43 @@ class DenseIndex:
 
     def __init__(self, index: faiss.Index) -> None:
         self._index = index
+        ivf = _ivf(index)
+        if ivf is not None and ivf.ntotal and not ivf.direct_map.type:
+            ivf.make_direct_map()  # lets ``vector(row)`` read a row back
 
     @classmethod
-    def build(cls, vectors: np.ndarray) -> "DenseIndex":
+    def build(
+        cls, vectors: np.ndarray, config: DenseConfig | None = None, previous: "DenseIndex | None" = None
+    ) -> "DenseIndex":
+        """Index ``vectors``; IVF lists of ``previous`` are reused when it has as many as these need."""
         if vectors.ndim != 2:
             raise ValueError(f"vectors must be a 2-d array, got shape {vectors.shape}")
-        dense = cls.empty(vectors.shape[1])
-        dense._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return dense
+        config = config or DenseConfig()
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        n, dimension = vectors.shape
+        if n <= config.flat_max:
+            dense = cls.empty(dimension)
+            dense._index.add(vectors)
+            return dense
+        nlist = list_count(n)
+        centroids = previous.centroids() if previous is not None else None
+        quantizer = faiss.IndexFlatIP(dimension)
+        index = faiss.IndexIVFFlat(quantizer, dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+        if centroids is not None and centroids.shape == (nlist, dimension):
+            quantizer.add(centroids)
+            index.is_trained = True
+        else:
+            index.cp.spherical = True  # centroids on the unit sphere, as the vectors are
+            sample = vectors
+            if n > TRAIN_POINTS_PER_LIST * nlist:
+                rows = np.random.default_rng(0).choice(n, TRAIN_POINTS_PER_LIST * nlist, replace=False)
+                sample = vectors[np.sort(rows)]
+            index.train(sample)
+            logger.info("trained %d IVF lists on %d of %d vectors", nlist, len(sample), n)
+        index.nprobe = min(config.nprobe, nlist)
+        index.add(vectors)
+        index.make_direct_map()
+        return cls(index)
 
     @classmethod
     def empty(cls, dimension: int) -> "DenseIndex":
@@ -28,12 +94,37 @@ class DenseIndex:
     def dimension(self) -> int:
         return int(self._index.d)
 
+    @property
+    def kind(self) -> str:
+        """``flat`` or ``ivf<lists>`` (what the manifest and the benchmark report)."""
+        ivf = _ivf(self._index)
+        return "flat" if ivf is None else f"ivf{ivf.nlist}"
+
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     def vector(self, row: int) -> np.ndarray:
         """The stored vector of one row."""
         return self._index.reconstruct(int(row))
+
+    def vectors(self) -> np.ndarray:
+        """Every stored vector, in row order (a copy)."""
+        if not len(self):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._index.reconstruct_n(0, len(self))
+
+    def centroids(self) -> np.ndarray | None:
+        """The IVF list centroids, or None for a flat index."""
+        ivf = _ivf(self._index)
+        if ivf is None:
+            return None
+        return ivf.quantizer.reconstruct_n(0, ivf.nlist)
+
+    def set_nprobe(self, nprobe: int) -> None:
+        """Lists an IVF index scans per search (more: closer to exact, slower); no effect on a flat one."""
+        ivf = _ivf(self._index)
+        if ivf is not None:
+            ivf.nprobe = max(1, min(int(nprobe), ivf.nlist))
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, len(self))
@@ -50,7 +141,11 @@ class DenseIndex:
     def load(cls, path: Path, mmap: bool = False) -> "DenseIndex":
         """Read a saved index; ``mmap`` maps the file instead of copying it (read-only, shared between processes).
 
-        ``IO_FLAG_MMAP_IFC`` is the flag that maps a flat index's vectors in place (``IO_FLAG_MMAP`` alone
-        still copies them into memory for this index type).
+        ``IO_FLAG_MMAP_IFC`` is the flag that maps a flat index's vectors (and an IVF index's lists) in
+        place (``IO_FLAG_MMAP`` alone still copies them into memory).
         """
         return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mmap else 0))
+
+
+def _ivf(index: faiss.Index) -> "faiss.IndexIVF | None":
+    return faiss.try_extract_index_ivf(index)

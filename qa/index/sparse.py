@@ -1,9 +1,11 @@
-"""Keyword index: BM25 (the bm25s library) over jieba tokens."""
+"""Keyword index: BM25 (the bm25s library) over jieba tokens; weights computed by ``qa.index.terms``."""
 
 from pathlib import Path
 
 import bm25s
 import numpy as np
+
+from qa.index.terms import TermCounts, bm25_from_counts
 
 
 class SparseIndex:
@@ -15,10 +17,11 @@ class SparseIndex:
 
     @classmethod
     def build(cls, documents: list[list[str]]) -> "SparseIndex":
-        bm25 = bm25s.BM25()
-        # An empty token list would make bm25s drop the document and shift every row after it.
-        bm25.index([tokens or [""] for tokens in documents], show_progress=False)
-        return cls(bm25, len(documents))
+        return cls.from_counts(TermCounts.from_tokens(documents))
+
+    @classmethod
+    def from_counts(cls, counts: TermCounts) -> "SparseIndex":
+        return cls(bm25_from_counts(counts), len(counts))
 
     def __len__(self) -> int:
         return self._size

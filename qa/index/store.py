@@ -11,6 +11,7 @@ Layout::
         dense.faiss           FAISS inner-product index
         bm25/                 bm25s keyword index
         sources.json          per corpus file: size, mtime, article ids (lets the next build skip it)
+        terms.npz             term counts per chunk (lets the next build skip tokenising; qa/index/terms.py)
       versions/.tmp-*/        a version being written (or abandoned by a killed build)
       cache.sqlite3           vectors and tokens per chunk text, shared by all versions (qa/index/cache.py)
       .build.lock             held by the running build (qa/index/lock.py)
@@ -28,6 +29,8 @@ from typing import Any
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
 from qa.index.dense import DenseIndex
 from qa.index.sparse import SparseIndex
+from qa.index.terms import FILE as TERMS
+from qa.index.terms import TermCounts
 from qa.models import Article, Chunk
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,7 @@ class IndexData:
     sparse: SparseIndex
     manifest: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Any] | None = None
+    terms: TermCounts | None = None  # written with the version, read only by the next build
 
     @property
     def version(self) -> str | None:
@@ -103,6 +107,8 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     data.sparse.save(staging / "bm25")
     if data.sources is not None:
         (staging / SOURCES).write_text(json.dumps(data.sources, ensure_ascii=False), encoding="utf-8")
+    if data.terms is not None:
+        data.terms.save(staging / TERMS)
     # The manifest goes last: a folder without one was never finished.
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_dir(staging)
@@ -211,6 +217,14 @@ def read_sources(version_dir: Path) -> dict[str, Any] | None:
     """The per-file record of a version, or None when it has none (written by an older build)."""
     try:
         return json.loads((version_dir / SOURCES).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def read_terms(version_dir: Path) -> TermCounts | None:
+    """The term counts of a version, or None when it has none (written by an older build)."""
+    try:
+        return TermCounts.load(version_dir / TERMS)
     except FileNotFoundError:
         return None
 
