@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,14 +244,30 @@ def update_index(
         if reuse is not None and any(row >= 0 for row in origin)
         else nothing_carried(len(chunks))
     )
-    with ChunkCache(index_dir / CACHE_FILE) as cache:
+    with ChunkCache(index_dir / CACHE_FILE) as cache, ThreadPoolExecutor(1, "tokenize") as background:
+        # Tokenising (jieba, pure Python) runs in a thread while the model embeds (torch releases the GIL).
+        need_tokens = carried.need_tokens().tolist()
+        token_keys = [keys[i] for i in need_tokens]
+        found_tokens = {} if full else cache.tokens(TOKENS_KIND, set(token_keys))
+        missing_tokens = {key: chunks[i].text for i, key in zip(need_tokens, token_keys) if key not in found_tokens}
+        tokenized = background.submit(lambda: [(k, tokenizer.tokens(t)) for k, t in missing_tokens.items()])
         todo = carried.need_vectors().tolist()
         new_vectors, summary.embedded = _vectors(
-            [chunks[i] for i in todo], [keys[i] for i in todo], embedder, cache, reuse, full, show_progress
+            [chunks[i] for i in todo],
+            [keys[i] for i in todo],
+            embedder,
+            cache,
+            reuse,
+            full,
+            show_progress,
+            carried.carried_rows(),
         )
         vectors = carried.vectors(new_vectors, embedder.dimension)
-        todo = carried.need_tokens().tolist()
-        terms = carried.term_counts(_tokens([chunks[i] for i in todo], [keys[i] for i in todo], tokenizer, cache, full))
+        computed = tokenized.result()
+        if computed:
+            cache.put_tokens(TOKENS_KIND, computed)
+        found_tokens.update(computed)
+        terms = carried.term_counts([found_tokens[key] for key in token_keys])
         dense = (
             DenseIndex.build(vectors, dense_config, previous=carried.dense)
             if chunks
@@ -301,18 +318,20 @@ def _vectors(
     previous: Previous | None,
     full: bool,
     show_progress: bool,
+    carried_rows: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[np.ndarray, int]:
     """One vector per chunk: from the cache, else the previous version, else the embedder."""
     dimension = embedder.dimension
     found = {} if full else cache.vectors(embedder.name, set(keys), dimension)
     texts = {key: chunk.text for key, chunk in zip(keys, chunks) if key not in found}
     if texts and previous is not None and not full:
-        seeded = _from_previous(previous, embedder, texts)
+        seeded = _from_previous(previous, embedder, texts, carried_rows)
         if seeded:
             cache.put_vectors(embedder.name, seeded.items())
             found.update(seeded)
             texts = {key: text for key, text in texts.items() if key not in seeded}
-    missing = list(texts.items())
+    # Shortest first: batches of similar lengths pad less (the model pads each batch to its longest text).
+    missing = sorted(texts.items(), key=lambda item: len(item[1]))
     logger.info("embedding %d new chunk texts (%d from the cache)", len(missing), len(found))
     progress = _progress(len(missing), "embedding", show_progress)
     batches = [missing[start : start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)]
@@ -342,35 +361,29 @@ def _encode_batches(embedder: Embedder, batches: list[list[str]]) -> Iterator[np
             yield embedder.encode(texts)
 
 
-def _from_previous(previous: Previous, embedder: Embedder, texts: dict[bytes, str]) -> dict[bytes, np.ndarray]:
-    """Vectors of ``texts`` stored in the previous version (when its cache entries are gone)."""
+def _from_previous(
+    previous: Previous, embedder: Embedder, texts: dict[bytes, str], skip: set[int] | frozenset[int] = frozenset()
+) -> dict[bytes, np.ndarray]:
+    """Vectors of ``texts`` stored in the previous version (when its cache entries are gone).
+
+    Rows in ``skip`` (taken over whole by this build) are not looked at: their texts are kept ones."""
     if previous.manifest.get("model") != embedder.name or previous.manifest.get("dimension") != embedder.dimension:
         return {}
     rows: dict[bytes, int] = {}
     for row, chunk in enumerate(previous.rows):
+        if row in skip:
+            continue
         key = text_key(chunk.text)
         if key in texts:
             rows.setdefault(key, row)
     if not rows:
         return {}
     try:
-        dense = DenseIndex.load(previous.version_dir / "dense.faiss")
+        dense = DenseIndex.load(previous.version_dir / "dense.faiss", mmap=True)
         return {key: dense.vector(r) for key, r in rows.items()}
     except Exception as exc:  # only an optimisation
         logger.warning("cannot read vectors of %s: %s", previous.version_dir, exc)
         return {}
-
-
-def _tokens(
-    chunks: list[Chunk], keys: list[bytes], tokenizer: Tokenizer, cache: ChunkCache, full: bool
-) -> list[list[str]]:
-    found = {} if full else cache.tokens(TOKENS_KIND, set(keys))
-    missing = {key: chunk.text for key, chunk in zip(keys, chunks) if key not in found}
-    computed = [(key, tokenizer.tokens(text)) for key, text in missing.items()]
-    if computed:
-        cache.put_tokens(TOKENS_KIND, computed)
-    found.update(computed)
-    return [found[key] for key in keys]
 
 
 def _trim_cache(cache: ChunkCache, keys: list[bytes]) -> None:

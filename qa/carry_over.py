@@ -35,6 +35,10 @@ class CarriedOver:
         """Positions of the chunks whose vectors must come from elsewhere (cache, embedder)."""
         return np.flatnonzero(self._origin(self.dense) < 0)
 
+    def carried_rows(self) -> set[int]:
+        """Rows of the previous version whose vectors are taken over."""
+        return set(self.origin[self.origin >= 0].tolist()) if self.dense is not None else set()
+
     def need_tokens(self) -> np.ndarray:
         """Positions of the chunks whose tokens must come from elsewhere (cache, tokenizer)."""
         return np.flatnonzero(self._origin(self.terms) < 0)
@@ -43,9 +47,10 @@ class CarriedOver:
         """Vectors of all chunks in order: kept rows from the previous version, ``need_vectors()`` rows given."""
         origin = self._origin(self.dense)
         kept, new = np.flatnonzero(origin >= 0), np.flatnonzero(origin < 0)
-        vectors = np.empty((len(origin), dimension), dtype=np.float32)
-        if len(kept):
-            vectors[kept] = self.dense.vectors()[origin[kept]]
+        if not len(kept):
+            return np.ascontiguousarray(new_vectors, dtype=np.float32).reshape(len(new), dimension)
+        # One gather from the previous vectors (new rows read row 0 and are overwritten next).
+        vectors = np.take(self.dense.vectors(), np.maximum(origin, 0), axis=0)
         vectors[new] = new_vectors.reshape(len(new), dimension)
         return vectors
 

@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
 from qa.index.dense import DenseIndex
 from qa.index.sparse import SparseIndex
@@ -73,16 +75,17 @@ def make_manifest(model: str, dimension: int, articles: int, chunks: int, **extr
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    # orjson: a 100k-chunk index is 100 MB of JSON, written by every update and read by the next one
+    # (the standard library takes seconds for it; see docs/BENCHMARKS.md).
+    with path.open("wb") as handle:
+        handle.write(b"".join(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows))
         handle.flush()
         os.fsync(handle.fileno())
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    with path.open("rb") as handle:
+        return [orjson.loads(line) for line in handle if line.strip()]
 
 
 def _fsync_dir(path: Path) -> None:

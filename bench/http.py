@@ -1,0 +1,146 @@
+"""The real server in a child process, a bounded closed-loop load on loopback, and its memory from /proc."""
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.corpus import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen
+    workers: int
+
+    def pids(self) -> list[int]:
+        """The server process and its worker processes."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        with contextlib.suppress(OSError):
+            pids += [int(p) for p in children.read_text().split()]
+        return pids
+
+    def memory(self) -> dict[str, float]:
+        """Resident memory of all its processes in MiB: RSS (shared pages counted in each) and PSS (shared)."""
+        rss = pss = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    name, _, value = line.partition(":")
+                    if name == "Rss":
+                        rss += int(value.split()[0])
+                    elif name == "Pss":
+                        pss += int(value.split()[0])
+        return {"rss_mib": rss / 1024, "pss_mib": pss / 1024}
+
+
+@contextlib.contextmanager
+def serve(index_dir: Path, corpus_dir: Path, model: str, workers: int = 1, **env: str) -> Iterator[Server]:
+    """``server.py`` on a free loopback port, until every worker answers /health; stopped afterwards."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "QA_MODEL": model,
+        "QA_CORPUS_DIR": str(corpus_dir),
+        "QA_INDEX_DIR": str(index_dir),
+        "QA_HOST": "127.0.0.1",
+        "QA_PORT": str(port),
+        "QA_WORKERS": str(workers),
+        "QA_LOG_LEVEL": "warning",
+        **env,
+    }
+    process = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=environment)
+    server = Server(f"http://127.0.0.1:{port}", process, workers)
+    try:
+        seen: set[int] = set()
+        deadline = time.monotonic() + 300
+        while len(seen) < workers:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server ({workers} workers, {index_dir}) did not start")
+            try:
+                health = httpx.get(f"{server.base}/health", timeout=5).json()
+                if health["status"] == "ok":
+                    seen.add(health["worker_pid"])
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class Load:
+    clients: int
+    requests: int
+    failures: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def qps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: int) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.latencies_ms[0] if self.latencies_ms else float("nan")
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
+
+
+def load(base: str, questions: list[str], clients: int, max_requests: int, max_seconds: float) -> Load:
+    """``clients`` clients, each on its own keep-alive connection, asking back to back (closed loop) until
+    ``max_requests`` answers in all or ``max_seconds``. Questions are taken in turn, none asked twice
+    while there are fresh ones."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(max_requests))
+    deadline = time.monotonic() + max_seconds
+
+    def client() -> None:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            while time.monotonic() < deadline:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                began = time.perf_counter()
+                try:
+                    response = http.post("/ask", json={"question": questions[n % len(questions)]})
+                    ok = response.status_code == 200
+                except httpx.HTTPError as exc:
+                    ok, response = False, exc
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    if ok:
+                        latencies.append(elapsed)
+                    else:
+                        failures.append(str(response))
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Load(clients, len(latencies), len(failures), time.perf_counter() - began, latencies)
