@@ -45,16 +45,22 @@ class Pool:
     sentences: list[str]  # all distinct sentences
     lengths: list[int]  # characters per real article
     questions: list[str]
+    answers: list[tuple[str, list[str]]]  # per question: the id of the article answering it, gold answers
 
 
 def load_pool(cmrc: Path = CMRC, page: Path = SAMPLE_PAGE) -> Pool:
     data = json.loads(cmrc.read_text(encoding="utf-8"))
     records: list[dict] = []
     questions: list[str] = []
+    answers: list[tuple[str, list[str]]] = []
     for doc in data["data"]:
         for n, paragraph in enumerate(doc["paragraphs"]):
             records.append({"id": f"cmrc-{doc['id']}-{n}", "title": doc["title"], "body": paragraph["context"]})
-            questions.extend(qa["question"] for qa in paragraph["qas"])
+            for qa in paragraph["qas"]:
+                if not qa["question"].strip():
+                    continue
+                questions.append(qa["question"])
+                answers.append((records[-1]["id"], [a["text"] for a in qa["answers"]]))
     articles, _ = parse_file(page, page.name)
     for article in articles:
         records.append({"id": f"page-{article.id}", "title": article.title, "paragraphs": list(article.paragraphs)})
@@ -67,7 +73,7 @@ def load_pool(cmrc: Path = CMRC, page: Path = SAMPLE_PAGE) -> Pool:
         per_article.append(own)
         seen.update(dict.fromkeys(own))
     lengths = [len("".join(r.get("paragraphs") or [r["body"]])) for r in records]
-    return Pool(records, per_article, list(seen), lengths, questions)
+    return Pool(records, per_article, list(seen), lengths, questions, answers)
 
 
 def recombined(pool: Pool, number: int, rng: random.Random) -> dict:
@@ -143,7 +149,7 @@ class Composer:
         if len(sentences) != len(vectors):
             raise ValueError(f"{len(sentences)} sentences but {len(vectors)} vectors")
         self._row = {s: i for i, s in enumerate(sentences)}
-        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)  # one per sentence
         self._tokenize = tokenize
         self._tokens: dict[str, list[str]] = {}
 
@@ -161,7 +167,7 @@ class Composer:
 
     def vector(self, text: str) -> np.ndarray:
         """Normalised sum of the vectors of the text's sentences (a random unit vector for unknown ones)."""
-        total = np.zeros(self._vectors.shape[1], dtype=np.float32)
+        total = np.zeros(self.vectors.shape[1], dtype=np.float32)
         for piece in self._pieces(text):
             row = self._row.get(piece)
             if row is None:  # a sentence cut inside (longer than a chunk): a stable stand-in
@@ -169,5 +175,5 @@ class Composer:
                 rng = np.random.default_rng(seed)
                 total += rng.standard_normal(len(total)).astype(np.float32) / np.sqrt(len(total))
             else:
-                total += self._vectors[row]
+                total += self.vectors[row]
         return total / max(float(np.linalg.norm(total)), 1e-12)

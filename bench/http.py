@@ -96,6 +96,7 @@ class Load:
     failures: int
     seconds: float
     latencies_ms: list[float]
+    errors: list[str]
 
     @property
     def qps(self) -> float:
@@ -135,7 +136,7 @@ def load(base: str, questions: list[str], clients: int, max_requests: int, max_s
                     if ok:
                         latencies.append(elapsed)
                     else:
-                        failures.append(str(response))
+                        failures.append(f"{type(response).__name__}: {response}")
 
     began = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -143,4 +144,4 @@ def load(base: str, questions: list[str], clients: int, max_requests: int, max_s
         thread.start()
     for thread in threads:
         thread.join()
-    return Load(clients, len(latencies), len(failures), time.perf_counter() - began, latencies)
+    return Load(clients, len(latencies), len(failures), time.perf_counter() - began, latencies, failures[:3])

@@ -51,7 +51,7 @@ def resolve_model(name: str) -> str:
 class SentenceTransformerEmbedder:
     """Embeds with a sentence-transformers model, batched, normalised, on the CPU unless told otherwise."""
 
-    def __init__(self, name: str, batch_size: int = 32, device: str | None = None) -> None:
+    def __init__(self, name: str, batch_size: int = 32, device: str | None = None, quantize: str = "none") -> None:
         from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is needed
 
         path = resolve_model(name)
@@ -67,7 +67,12 @@ class SentenceTransformerEmbedder:
         if not dimension:
             raise RuntimeError(f"model {name!r} does not report an embedding dimension")
         self.dimension = int(dimension)
-        logger.info("loaded embedding model %s (%d-d) from %s", name, self.dimension, path)
+        if quantize == "int8":
+            self._model = quantize_int8(self._model)
+        elif quantize != "none":
+            raise ValueError(f"quantize must be 'none' or 'int8', got {quantize!r}")
+        self.quantize = quantize
+        logger.info("loaded embedding model %s (%d-d, %s) from %s", name, self.dimension, quantize, path)
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
@@ -80,6 +85,19 @@ class SentenceTransformerEmbedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def quantize_int8(model):
+    """The model with its linear layers' weights in int8, activations quantised on the fly (torch dynamic
+    quantisation): on CPUs with VNNI, about 2.5x faster for one question; vectors move slightly (cosine
+    about 0.99 to the float model's). bench/quantize.py measures what it does to retrieval."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization's deprecation notice
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 class HashEmbedder:
@@ -102,8 +120,8 @@ class HashEmbedder:
 HASH_MODEL = "hash-test"
 
 
-def load_embedder(name: str, batch_size: int = 32) -> Embedder:
+def load_embedder(name: str, batch_size: int = 32, quantize: str = "none") -> Embedder:
     """The embedder for a ``QA_MODEL`` value; ``hash-test`` is the model-free fake (tests, benchmarks)."""
     if name == HASH_MODEL:
         return HashEmbedder(name=HASH_MODEL)
-    return SentenceTransformerEmbedder(name, batch_size=batch_size)
+    return SentenceTransformerEmbedder(name, batch_size=batch_size, quantize=quantize)

@@ -1,7 +1,7 @@
 """All settings in one place, overridable by environment variables prefixed ``QA_``."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     )
     dense_nprobe: int = Field(16, ge=1, le=65536, description="IVF lists scanned per question (more: closer to exact).")
     serve_threads: int = Field(1, ge=0, le=256, description="torch and FAISS threads per server process (0: default).")
+    quantize: Literal["none", "int8"] = Field(
+        "int8", description="Embedding model weights: int8 (dynamic quantisation, ~2x faster on CPU) or none (float)."
+    )
     query_cache: int = Field(1024, ge=0, description="Question vectors remembered per server process (0: none).")
 
     def dense_config(self) -> "DenseConfig":

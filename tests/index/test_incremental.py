@@ -10,11 +10,12 @@ from qa.build import build_index
 from qa.chunking import chunk_article
 from qa.embedding import HashEmbedder
 from qa.index.cache import CACHE_FILE
+from qa.index.dense import DenseConfig
 from qa.index.store import VERSIONS, current_version_dir, load_index, version_names
 from qa.ingest.jsonl import article_from_record
 from qa.tokenize import Tokenizer
 from tests.conftest import SAMPLE_PAGE
-from tests.generated import article, write_corpus, write_jsonl
+from tests.generated import article, question, write_corpus, write_jsonl
 
 
 class CountingEmbedder(HashEmbedder):
@@ -213,3 +214,38 @@ def test_a_damaged_cache_is_replaced_not_fatal(corpus, tmp_path, embedder, token
     summary = build(corpus, index, embedder, tokenizer)
     assert summary.added == 1 and "gen-00602" in load_index(index).articles
     assert (index / (CACHE_FILE + ".damaged")).exists()
+
+
+def _bm25(data, tokens: list[str]) -> np.ndarray:
+    return data.sparse._bm25.get_scores([t for t in tokens if t in data.sparse._bm25.vocab_dict])
+
+
+@pytest.mark.parametrize("flat_max", [100_000, 50], ids=["flat", "ivf"])
+def test_an_update_takes_unchanged_rows_over_and_equals_a_full_build(corpus, tmp_path, embedder, tokenizer, flat_max):
+    """Vectors and term counts of unchanged chunks come from the previous version, not the cache: an update
+    embeds and tokenises only new text, yet its BM25 scores and vectors equal a full build's."""
+    config = DenseConfig(flat_max=flat_max, nprobe=4)
+    index = tmp_path / "index"
+    build(corpus, index, embedder, tokenizer, dense_config=config)
+    (index / CACHE_FILE).unlink()  # nothing cached: whatever is not new must come from the previous version
+    write_jsonl(corpus / "gen-00000.jsonl", [article(n, version=2) for n in range(0, 20)])  # 20 edited
+    write_jsonl(corpus / "later.jsonl", [article(n) for n in range(900, 903)])
+    summary = build(corpus, index, embedder, tokenizer, dense_config=config)
+    before = {t for n in range(20) for t in chunk_texts(article(n))}
+    edited = {t for n in range(20) for t in chunk_texts(article(n, version=2))} - before
+    added = {t for n in range(900, 903) for t in chunk_texts(article(n))}
+    assert edited and set(embedder.texts) == edited | added and summary.embedded == len(edited | added)
+
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh, embedder, tokenizer, full=True, dense_config=config)
+    updated, rebuilt = load_index(index, "hash-test"), load_index(fresh, "hash-test")
+    assert updated.dense.kind == rebuilt.dense.kind == ("flat" if flat_max > 1000 else "ivf16")
+    rows = range(len(updated.chunks))
+    assert np.allclose([updated.dense.vector(r) for r in rows], [rebuilt.dense.vector(r) for r in rows])
+    for n in (0, 5, 40, 901):
+        tokens = tokenizer.tokens(question(n))
+        assert np.allclose(_bm25(updated, tokens), _bm25(rebuilt, tokens), atol=1e-5)
+        assert updated.chunks[updated.sparse.search(tokens, 1)[0][0]].article_id == f"gen-{n:05d}"
+    for row in (0, len(updated.chunks) // 2, len(updated.chunks) - 1):  # each chunk's vector finds that chunk
+        found, scores = updated.dense.search(updated.dense.vector(row), 1)
+        assert updated.chunks[found[0]].text == updated.chunks[row].text and scores[0] > 0.999

@@ -1,0 +1,81 @@
+"""Build throughput: the whole build pipeline against the bare model's ``encode`` on the same texts.
+
+The pipeline reads the corpus files, chunks, embeds (in batches committed to the cache), tokenises,
+builds FAISS and BM25 and writes a version; the bare model only embeds the chunk texts, all in one
+``SentenceTransformer.encode`` call. Runs alternate (bare, pipeline, bare, ...) so load from elsewhere
+on the machine hits both alike; medians are compared.
+"""
+
+import shutil
+import statistics
+import time
+from typing import Any
+
+from bench.context import Context
+from bench.corpus import articles_for, chunk_records, write_corpus
+from qa.build import build_index
+from qa.embedding import quantize_int8, resolve_model
+
+
+def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
+    from sentence_transformers import SentenceTransformer
+
+    s = ctx.settings
+    records = articles_for(ctx.pool, chunks, seed=1, chunk_size=s.chunk_size, overlap=s.chunk_overlap)
+    corpus = ctx.work / "corpus-throughput"
+    write_corpus(corpus, records)
+    texts = [c.text for c in chunk_records(records, s.chunk_size, s.chunk_overlap)]
+    bare = SentenceTransformer(resolve_model(ctx.model), device="cpu")
+    if ctx.settings.quantize == "int8":  # the same weights as the pipeline's model
+        bare = quantize_int8(bare)
+    ctx.embedder  # noqa: B018 (load the pipeline's model before timing)
+    times: dict[str, list[float]] = {"bare": [], "pipeline": []}
+    summary = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        bare.encode(texts, batch_size=s.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        times["bare"].append(time.perf_counter() - started)
+        index = ctx.work / "index-throughput"
+        shutil.rmtree(index, ignore_errors=True)  # nothing cached: every chunk is embedded
+        started = time.perf_counter()
+        summary = build_index(
+            corpus,
+            index,
+            ctx.embedder,
+            ctx.tokenizer,
+            s.chunk_size,
+            s.chunk_overlap,
+            full=True,
+            dense_config=s.dense_config(),
+        )
+        times["pipeline"].append(time.perf_counter() - started)
+    assert summary is not None
+    bare_s, pipeline_s = statistics.median(times["bare"]), statistics.median(times["pipeline"])
+    return {
+        "articles": len(records),
+        "chunks": summary.chunks,
+        "characters": sum(len(t) for t in texts),
+        "bare_s": bare_s,
+        "pipeline_s": pipeline_s,
+        "bare_cps": len(texts) / bare_s,
+        "pipeline_cps": summary.chunks / pipeline_s,
+        "overhead": pipeline_s / bare_s - 1,
+        "repeat": repeat,
+        "all": times,
+    }
+
+
+def render(r: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            f"{r['articles']} articles, {r['chunks']} chunks ({r['characters']:,} characters); "
+            f"median of {r['repeat']} alternating runs.",
+            "",
+            "| | seconds | chunks/s |",
+            "| --- | ---: | ---: |",
+            f"| bare model `encode` (same texts, one call) | {r['bare_s']:.1f} | {r['bare_cps']:.1f} |",
+            f"| build pipeline (`build_index --full`: read, chunk, embed, tokenise, index, write) "
+            f"| {r['pipeline_s']:.1f} | {r['pipeline_cps']:.1f} |",
+            f"| **pipeline overhead** | **{r['overhead']:+.1%}** | target <= +10% |",
+        ]
+    )
