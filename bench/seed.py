@@ -27,7 +27,8 @@ BATCH = 5000
 def sentence_vectors(pool: Pool, embedder: Embedder, cache_dir: Path) -> np.ndarray:
     """The real model's vectors of every pool sentence, kept in ``cache_dir`` between runs."""
     digest = hashlib.blake2b("\n".join(pool.sentences).encode(), digest_size=8).hexdigest()
-    path = cache_dir / f"sentences-{embedder.name.replace('/', '_')}-{digest}.npy"
+    variant = getattr(embedder, "quantize", "none")
+    path = cache_dir / f"sentences-{embedder.name.replace('/', '_')}-{variant}-{digest}.npy"
     if path.exists():
         vectors = np.load(path)
         if vectors.shape == (len(pool.sentences), embedder.dimension):
