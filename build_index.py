@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def make_embedder(settings: Settings, args: argparse.Namespace) -> Embedder:
     if args.ray is None:
-        return load_embedder(settings.model, settings.batch_size, settings.quantize)
+        return load_embedder(settings.model, settings.batch_size, settings.quantize, settings.backend)
     from qa.distributed.ray_embedder import RayEmbedder
 
     return RayEmbedder(

@@ -95,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     chosen = [b for b in ALL if b in (args.benchmarks or ALL)]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "faiss.loader", "sentence_transformers"):  # a line per request costs the client CPU
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "faiss.loader",
+        "sentence_transformers",
+    ):  # a line per request costs the client CPU
         logging.getLogger(noisy).setLevel(logging.WARNING)
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
     machine = describe()

@@ -30,7 +30,8 @@ class Context:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return load_embedder(self.model, self.settings.batch_size, self.settings.quantize)
+        s = self.settings
+        return load_embedder(self.model, s.batch_size, s.quantize, s.backend)
 
     @cached_property
     def tokenizer(self) -> Tokenizer:

@@ -262,14 +262,14 @@ def update_index(
             show_progress,
             carried.carried_rows(),
         )
-        vectors = carried.vectors(new_vectors, embedder.dimension)
+        vectors, lists = carried.vectors(new_vectors, embedder.dimension)
         computed = tokenized.result()
         if computed:
             cache.put_tokens(TOKENS_KIND, computed)
         found_tokens.update(computed)
         terms = carried.term_counts([found_tokens[key] for key in token_keys])
         dense = (
-            DenseIndex.build(vectors, dense_config, previous=carried.dense)
+            DenseIndex.build(vectors, dense_config, previous=carried.dense, lists=lists)
             if chunks
             else DenseIndex.empty(embedder.dimension)
         )

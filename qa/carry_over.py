@@ -43,16 +43,16 @@ class CarriedOver:
         """Positions of the chunks whose tokens must come from elsewhere (cache, tokenizer)."""
         return np.flatnonzero(self._origin(self.terms) < 0)
 
-    def vectors(self, new_vectors: np.ndarray, dimension: int) -> np.ndarray:
-        """Vectors of all chunks in order: kept rows from the previous version, ``need_vectors()`` rows given."""
+    def vectors(self, new_vectors: np.ndarray, dimension: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Vectors of all chunks in order: kept rows from the previous version, ``need_vectors()`` rows given;
+        and for an IVF previous version, the list of each kept row (-1 for the others), for ``DenseIndex.build``."""
         origin = self._origin(self.dense)
-        kept, new = np.flatnonzero(origin >= 0), np.flatnonzero(origin < 0)
-        if not len(kept):
-            return np.ascontiguousarray(new_vectors, dtype=np.float32).reshape(len(new), dimension)
-        # One gather from the previous vectors (new rows read row 0 and are overwritten next).
-        vectors = np.take(self.dense.vectors(), np.maximum(origin, 0), axis=0)
+        new = np.flatnonzero(origin < 0)
+        if self.dense is None or len(new) == len(origin):
+            return np.ascontiguousarray(new_vectors, dtype=np.float32).reshape(len(new), dimension), None
+        vectors, lists = self.dense.take(origin)
         vectors[new] = new_vectors.reshape(len(new), dimension)
-        return vectors
+        return vectors, lists
 
     def term_counts(self, new_tokens: list[list[str]]) -> TermCounts:
         """Term counts of all chunks in order: kept rows from the previous version, ``need_tokens()`` rows given."""

@@ -120,8 +120,19 @@ class HashEmbedder:
 HASH_MODEL = "hash-test"
 
 
-def load_embedder(name: str, batch_size: int = 32, quantize: str = "none") -> Embedder:
-    """The embedder for a ``QA_MODEL`` value; ``hash-test`` is the model-free fake (tests, benchmarks)."""
+def load_embedder(
+    name: str, batch_size: int = 32, quantize: str = "none", backend: str = "torch", threads: int = 0
+) -> Embedder:
+    """The embedder for a ``QA_MODEL`` value; ``hash-test`` is the model-free fake (tests, benchmarks).
+
+    ``backend`` ``onnx`` runs the model on ONNX Runtime (``qa.onnx_embedder``) with ``threads`` threads
+    (0: its default); ``torch`` runs it in sentence-transformers."""
     if name == HASH_MODEL:
         return HashEmbedder(name=HASH_MODEL)
+    if backend == "onnx":
+        from qa.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(name, batch_size=batch_size, quantize=quantize, threads=threads)
+    if backend != "torch":
+        raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
     return SentenceTransformerEmbedder(name, batch_size=batch_size, quantize=quantize)

@@ -1,7 +1,7 @@
 """The records that flow through the pipeline: articles and their chunks."""
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -25,7 +25,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it deep-copies every string, which dominates writing a large index.
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = dict(self.__dict__)  # the fields, in order (dataclasses.fields per call is slow at 100k)
         data["paragraphs"] = list(self.paragraphs)
         return data
 

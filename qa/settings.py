@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     )
     dense_nprobe: int = Field(16, ge=1, le=65536, description="IVF lists scanned per question (more: closer to exact).")
     serve_threads: int = Field(1, ge=0, le=256, description="torch and FAISS threads per server process (0: default).")
+    backend: Literal["torch", "onnx"] = Field(
+        "onnx",
+        description="Runs the embedding model: onnx (ONNX Runtime, exported once) or torch (sentence-transformers).",
+    )
     quantize: Literal["none", "int8"] = Field(
         "int8", description="Embedding model weights: int8 (dynamic quantisation, ~2x faster on CPU) or none (float)."
     )

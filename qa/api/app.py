@@ -29,7 +29,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limit_threads(settings.serve_threads)
-        app.state.embedder = embedder or load_embedder(settings.model, settings.batch_size, settings.quantize)
+        app.state.embedder = embedder or load_embedder(
+            settings.model, settings.batch_size, settings.quantize, settings.backend, settings.serve_threads
+        )
         app.state.tokenizer = Tokenizer()
         app.state.service = None
         app.state.index_problem = None

@@ -54,9 +54,16 @@ class DenseIndex:
 
     @classmethod
     def build(
-        cls, vectors: np.ndarray, config: DenseConfig | None = None, previous: "DenseIndex | None" = None
+        cls,
+        vectors: np.ndarray,
+        config: DenseConfig | None = None,
+        previous: "DenseIndex | None" = None,
+        lists: np.ndarray | None = None,
     ) -> "DenseIndex":
-        """Index ``vectors``; IVF lists of ``previous`` are reused when it has as many as these need."""
+        """Index ``vectors``; IVF lists of ``previous`` are reused when it has as many as these need.
+
+        ``lists`` (from ``previous.take``) gives the list of each vector already in ``previous``, -1 for
+        the others: with reused lists, only those are assigned (a search per vector otherwise)."""
         if vectors.ndim != 2:
             raise ValueError(f"vectors must be a 2-d array, got shape {vectors.shape}")
         config = config or DenseConfig()
@@ -73,6 +80,15 @@ class DenseIndex:
         if centroids is not None and centroids.shape == (nlist, dimension):
             quantizer.add(centroids)
             index.is_trained = True
+            if lists is not None and len(lists) == n:
+                lists = np.array(lists, dtype=np.int64)
+                new = np.flatnonzero(lists < 0)
+                if len(new):
+                    lists[new] = quantizer.search(vectors[new], 1)[1][:, 0]
+                index.nprobe = min(config.nprobe, nlist)
+                index.add_core(n, faiss.swig_ptr(vectors), None, faiss.swig_ptr(lists))
+                index.make_direct_map()
+                return cls(index)
         else:
             index.cp.spherical = True  # centroids on the unit sphere, as the vectors are
             sample = vectors
@@ -129,6 +145,34 @@ class DenseIndex:
                 codes = faiss.rev_swig_ptr(lists.get_codes(number), size * ivf.code_size)
                 out[ids] = codes.view(np.float32).reshape(size, d)
         return out
+
+    def take(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Vectors of ``rows`` in that order (zeros where a row is -1) and, for an IVF index, the list each
+        row is in (-1 where the row is -1); None for a flat index. One pass over the index's lists."""
+        rows = np.asarray(rows, dtype=np.int64)
+        present = rows >= 0
+        ivf = _ivf(self._index)
+        unique = len(np.unique(rows[present])) == int(present.sum())
+        if ivf is None or not unique:
+            vectors = np.take(self.vectors(), np.where(present, rows, 0), axis=0)
+            vectors[~present] = 0
+            return vectors, None
+        d = self.dimension
+        out = np.zeros((len(rows), d), dtype=np.float32)
+        lists = np.full(len(rows), -1, dtype=np.int64)
+        position = np.full(len(self), -1, dtype=np.int64)
+        position[rows[present]] = np.flatnonzero(present)
+        invlists = ivf.invlists
+        for number in range(ivf.nlist):
+            size = invlists.list_size(number)
+            if not size:
+                continue
+            at = position[faiss.rev_swig_ptr(invlists.get_ids(number), size)]
+            wanted = at >= 0
+            codes = faiss.rev_swig_ptr(invlists.get_codes(number), size * ivf.code_size).view(np.float32)
+            out[at[wanted]] = codes.reshape(size, d)[wanted]
+            lists[at[wanted]] = number
+        return out, lists
 
     def centroids(self) -> np.ndarray | None:
         """The IVF list centroids, or None for a flat index."""

@@ -11,7 +11,7 @@ articles come from the previous version. Rules applied to every file, read or re
 """
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ class FileRecord:
     problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)  # shallow: written as JSON at once (asdict deep-copies every list)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FileRecord":

@@ -37,6 +37,24 @@ def test_ivf_saved_mapped_and_its_lists_reused(tmp_path: Path):
     assert len(grown) == 4050 and grown.search(x[4000 - 1], 1)[0][0] == 3999
 
 
+def test_rows_taken_with_their_lists_build_the_same_index():
+    x = _vectors(3000, seed=5)
+    config = DenseConfig(flat_max=100, nprobe=4)
+    previous = DenseIndex.build(x, config)
+    origin = np.concatenate([np.arange(2000, 3000), [-1] * 10, np.arange(0, 1500)])  # reordered, 500 dropped, 10 new
+    taken, lists = previous.take(origin)
+    new = _vectors(10, seed=6)
+    taken[origin < 0] = new
+    expected = np.concatenate([x[2000:3000], new, x[:1500]])
+    np.testing.assert_array_equal(taken, expected)
+    assert lists is not None and (lists[origin < 0] == -1).all() and (lists[origin >= 0] >= 0).all()
+    fast = DenseIndex.build(taken, config, previous=previous, lists=lists)
+    slow = DenseIndex.build(taken, config, previous=previous)
+    np.testing.assert_array_equal(fast.vectors(), expected)
+    for q in _vectors(20, seed=7):
+        assert fast.search(q, 5)[0].tolist() == slow.search(q, 5)[0].tolist()
+
+
 def test_nprobe_trades_recall_for_time():
     x = _vectors(5000, seed=3)
     exact = DenseIndex.build(x)
