@@ -262,17 +262,21 @@ def update_index(
             show_progress,
             carried.carried_rows(),
         )
-        vectors, lists = carried.vectors(new_vectors, embedder.dimension)
+        dense = None
+        if chunks and carried.dense is not None:  # IVF: copy the previous lists, add the new rows
+            dense = carried.dense.extended(carried.vector_origin(), new_vectors, dense_config)
+        if dense is None:
+            vectors, lists = carried.vectors(new_vectors, embedder.dimension)
+            dense = (
+                DenseIndex.build(vectors, dense_config, previous=carried.dense, lists=lists)
+                if chunks
+                else DenseIndex.empty(embedder.dimension)
+            )
         computed = tokenized.result()
         if computed:
             cache.put_tokens(TOKENS_KIND, computed)
         found_tokens.update(computed)
         terms = carried.term_counts([found_tokens[key] for key in token_keys])
-        dense = (
-            DenseIndex.build(vectors, dense_config, previous=carried.dense, lists=lists)
-            if chunks
-            else DenseIndex.empty(embedder.dimension)
-        )
         data = IndexData(
             articles={a.id: a for a in corpus.articles},
             chunks=chunks,

@@ -31,6 +31,10 @@ class CarriedOver:
     def _origin(self, part: object) -> np.ndarray:
         return self.origin if part is not None else np.full(len(self.origin), -1, dtype=np.int64)
 
+    def vector_origin(self) -> np.ndarray:
+        """Per chunk: the previous row its vector is taken from, -1 for ``need_vectors()`` chunks."""
+        return self._origin(self.dense)
+
     def need_vectors(self) -> np.ndarray:
         """Positions of the chunks whose vectors must come from elsewhere (cache, embedder)."""
         return np.flatnonzero(self._origin(self.dense) < 0)

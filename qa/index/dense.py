@@ -174,6 +174,50 @@ class DenseIndex:
             lists[at[wanted]] = number
         return out, lists
 
+    def extended(
+        self, origin: np.ndarray, new_vectors: np.ndarray, config: DenseConfig | None = None
+    ) -> "DenseIndex | None":
+        """A new IVF index whose row ``i`` is this index's row ``origin[i]``, or, where that is -1, the next of
+        ``new_vectors``: kept rows are copied list by list (no vector gathered, none assigned again), new ones
+        assigned to the same lists. None when that does not apply (a flat index, or a size that needs
+        another number of lists or a flat index): build from all vectors then."""
+        config = config or DenseConfig()
+        ivf = _ivf(self._index)
+        origin = np.asarray(origin, dtype=np.int64)
+        n, present = len(origin), origin >= 0
+        if ivf is None or n <= config.flat_max or list_count(n) != ivf.nlist:
+            return None
+        if len(np.unique(origin[present])) != int(present.sum()):
+            return None
+        d, code_size = self.dimension, ivf.code_size
+        quantizer = faiss.IndexFlatIP(d)
+        quantizer.add(self.centroids())
+        index = faiss.IndexIVFFlat(quantizer, d, ivf.nlist, faiss.METRIC_INNER_PRODUCT)
+        index.is_trained = True
+        index.nprobe = min(config.nprobe, ivf.nlist)
+        position = np.full(len(self), -1, dtype=np.int64)
+        position[origin[present]] = np.flatnonzero(present)
+        source, target = ivf.invlists, index.invlists
+        for number in range(ivf.nlist):
+            size = source.list_size(number)
+            if not size:
+                continue
+            at = position[faiss.rev_swig_ptr(source.get_ids(number), size)]
+            keep = at >= 0
+            if not keep.any():
+                continue
+            codes = faiss.rev_swig_ptr(source.get_codes(number), size * code_size).reshape(size, code_size)
+            ids, kept = np.ascontiguousarray(at[keep]), np.ascontiguousarray(codes[keep])  # alive during the call
+            target.add_entries(number, len(ids), faiss.swig_ptr(ids), faiss.swig_ptr(kept))
+        index.ntotal = int(present.sum())
+        new_rows = np.flatnonzero(~present)
+        if len(new_rows):
+            new = np.ascontiguousarray(new_vectors, dtype=np.float32).reshape(len(new_rows), d)
+            lists = np.ascontiguousarray(quantizer.search(new, 1)[1][:, 0], dtype=np.int64)
+            index.add_core(len(new_rows), faiss.swig_ptr(new), faiss.swig_ptr(new_rows), faiss.swig_ptr(lists))
+        index.make_direct_map()
+        return DenseIndex(index)
+
     def centroids(self) -> np.ndarray | None:
         """The IVF list centroids, or None for a flat index."""
         ivf = _ivf(self._index)

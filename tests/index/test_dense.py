@@ -50,9 +50,14 @@ def test_rows_taken_with_their_lists_build_the_same_index():
     assert lists is not None and (lists[origin < 0] == -1).all() and (lists[origin >= 0] >= 0).all()
     fast = DenseIndex.build(taken, config, previous=previous, lists=lists)
     slow = DenseIndex.build(taken, config, previous=previous)
-    np.testing.assert_array_equal(fast.vectors(), expected)
-    for q in _vectors(20, seed=7):
-        assert fast.search(q, 5)[0].tolist() == slow.search(q, 5)[0].tolist()
+    copied = previous.extended(origin, new, config)  # lists copied, not vectors
+    assert copied is not None and len(copied) == len(expected)
+    for built in (fast, copied):
+        np.testing.assert_array_equal(built.vectors(), expected)
+        np.testing.assert_array_equal(built.vector(1005), new[5])
+        for q in _vectors(20, seed=7):
+            assert sorted(built.search(q, 5)[0].tolist()) == sorted(slow.search(q, 5)[0].tolist())
+    assert previous.extended(origin, new, DenseConfig(flat_max=10_000)) is None  # small enough for flat now
 
 
 def test_nprobe_trades_recall_for_time():
