@@ -10,7 +10,7 @@ everything again. Either way the result is a complete new version, switched to a
 import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -238,7 +238,15 @@ def update_index(
         summary.reused,
         len(chunks),
     )
-    keys = [text_key(c.text) for c in chunks]
+    # Keys only of the chunks that need the cache (hashing every text costs half a second at 100k chunks).
+    keyed: dict[int, bytes] = {}
+
+    def key_of(i: int) -> bytes:
+        key = keyed.get(i)
+        if key is None:
+            key = keyed[i] = text_key(chunks[i].text)
+        return key
+
     carried = (
         carry_over(reuse.version_dir, origin, len(reuse.rows), embedder.name, embedder.dimension, reuse.manifest)
         if reuse is not None and any(row >= 0 for row in origin)
@@ -247,14 +255,14 @@ def update_index(
     with ChunkCache(index_dir / CACHE_FILE) as cache, ThreadPoolExecutor(1, "tokenize") as background:
         # Tokenising (jieba, pure Python) runs in a thread while the model embeds (torch releases the GIL).
         need_tokens = carried.need_tokens().tolist()
-        token_keys = [keys[i] for i in need_tokens]
+        token_keys = [key_of(i) for i in need_tokens]
         found_tokens = {} if full else cache.tokens(TOKENS_KIND, set(token_keys))
         missing_tokens = {key: chunks[i].text for i, key in zip(need_tokens, token_keys) if key not in found_tokens}
         tokenized = background.submit(lambda: [(k, tokenizer.tokens(t)) for k, t in missing_tokens.items()])
         todo = carried.need_vectors().tolist()
         new_vectors, summary.embedded = _vectors(
             [chunks[i] for i in todo],
-            [keys[i] for i in todo],
+            [key_of(i) for i in todo],
             embedder,
             cache,
             reuse,
@@ -294,7 +302,7 @@ def update_index(
             terms=terms,
         )
         summary.version_dir = save_index(index_dir, data)
-        _trim_cache(cache, keys)
+        _trim_cache(cache, lambda: [key_of(i) for i in range(len(chunks))], len(chunks))
     try:
         summary.removed_versions = prune_versions(index_dir, keep_versions)
     except OSError as exc:  # the new version is in place; old ones can go next time
@@ -390,12 +398,14 @@ def _from_previous(
         return {}
 
 
-def _trim_cache(cache: ChunkCache, keys: list[bytes]) -> None:
-    """Drop entries of texts no longer indexed once they outnumber the live ones."""
-    live = set(keys)
+def _trim_cache(cache: ChunkCache, keys: Callable[[], list[bytes]], count: int) -> None:
+    """Drop entries of texts no longer indexed once they outnumber the live ones (``count`` chunks, whose
+    ``keys()`` are computed only then)."""
     try:
-        if cache.size() > 2 * len(live) + 1000:
-            logger.info("removed %d unused entries from the embedding cache", cache.keep_only(live))
+        if cache.size() > 2 * count + 1000:
+            live = set(keys())
+            if cache.size() > 2 * len(live) + 1000:
+                logger.info("removed %d unused entries from the embedding cache", cache.keep_only(live))
     except Exception as exc:  # the version is written; a cache that stays big is harmless
         logger.warning("could not trim the embedding cache: %s", exc)
 

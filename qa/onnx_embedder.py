@@ -63,6 +63,9 @@ class OnnxEmbedder:
         self._inputs = list(self._tokenizer.model_input_names)
         onnx_file = self._exported(model, Path(path), quantize, cache_dir or default_cache_dir())
         options = onnxruntime.SessionOptions()
+        # Idle pool threads must not spin waiting for work: they would take the CPU from the rest of a build
+        # and from the other server workers.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if threads:
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1

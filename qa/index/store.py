@@ -74,7 +74,8 @@ def make_manifest(model: str, dimension: int, articles: int, chunks: int, **extr
     }
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_jsonl(path: Path, rows: list[Any]) -> None:
+    """One JSON object per line; ``rows`` are dicts or dataclasses (orjson writes their fields as is)."""
     # orjson: a 100k-chunk index is 100 MB of JSON, written by every update and read by the next one
     # (the standard library takes seconds for it; see docs/BENCHMARKS.md).
     with path.open("wb") as handle:
@@ -104,8 +105,9 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     staging = versions / f"{STAGING_PREFIX}{name}-{os.getpid()}"
     staging.mkdir()
     manifest = {**data.manifest, "version": name}
-    _write_jsonl(staging / "articles.jsonl", [a.to_dict() for a in data.articles.values()])
-    _write_jsonl(staging / "chunks.jsonl", [c.to_dict() for c in data.chunks])
+    # Article and Chunk are dataclasses whose fields are their to_dict(): orjson writes them directly.
+    _write_jsonl(staging / "articles.jsonl", list(data.articles.values()))
+    _write_jsonl(staging / "chunks.jsonl", data.chunks)
     data.dense.save(staging / "dense.faiss")
     data.sparse.save(staging / "bm25")
     if data.sources is not None:
