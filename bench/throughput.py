@@ -2,7 +2,8 @@
 
 The pipeline reads the corpus files, chunks, embeds (in batches committed to the cache), tokenises,
 builds FAISS and BM25 and writes a version; the bare model only embeds the chunk texts, all in one
-``SentenceTransformer.encode`` call. Runs alternate (bare, pipeline, bare, ...) so load from elsewhere
+call of the same model on the same runtime (``SentenceTransformer.encode`` with ``QA_BACKEND=torch``,
+the ONNX session's ``encode`` with ``onnx``). Runs alternate (bare, pipeline, bare, ...) so load from elsewhere
 on the machine hits both alike; medians are compared.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from bench.context import Context
 from bench.corpus import articles_for, chunk_records, write_corpus
 from qa.build import build_index
-from qa.embedding import quantize_int8, resolve_model
+from qa.embedding import load_embedder, quantize_int8, resolve_model
 
 
 def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
@@ -25,15 +26,21 @@ def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
     corpus = ctx.work / "corpus-throughput"
     write_corpus(corpus, records)
     texts = [c.text for c in chunk_records(records, s.chunk_size, s.chunk_overlap)]
-    bare = SentenceTransformer(resolve_model(ctx.model), device="cpu")
-    if ctx.settings.quantize == "int8":  # the same weights as the pipeline's model
-        bare = quantize_int8(bare)
+    if s.backend == "onnx":  # the same runtime and weights as the pipeline's model, without the pipeline
+        bare = load_embedder(ctx.model, s.batch_size, s.quantize, "onnx")
+    else:
+        bare = SentenceTransformer(resolve_model(ctx.model), device="cpu")
+        if s.quantize == "int8":
+            bare = quantize_int8(bare)
     ctx.embedder  # noqa: B018 (load the pipeline's model before timing)
     times: dict[str, list[float]] = {"bare": [], "pipeline": []}
     summary = None
     for _ in range(repeat):
         started = time.perf_counter()
-        bare.encode(texts, batch_size=s.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        if s.backend == "onnx":
+            bare.encode(texts)
+        else:
+            bare.encode(texts, batch_size=s.batch_size, normalize_embeddings=True, convert_to_numpy=True)
         times["bare"].append(time.perf_counter() - started)
         index = ctx.work / "index-throughput"
         shutil.rmtree(index, ignore_errors=True)  # nothing cached: every chunk is embedded
@@ -52,6 +59,7 @@ def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
     assert summary is not None
     bare_s, pipeline_s = statistics.median(times["bare"]), statistics.median(times["pipeline"])
     return {
+        "model": f"{ctx.model} ({s.backend}, {s.quantize})",
         "articles": len(records),
         "chunks": summary.chunks,
         "characters": sum(len(t) for t in texts),
@@ -68,12 +76,12 @@ def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
 def render(r: dict[str, Any]) -> str:
     return "\n".join(
         [
-            f"{r['articles']} articles, {r['chunks']} chunks ({r['characters']:,} characters); "
+            f"Model {r['model']}; {r['articles']} articles, {r['chunks']} chunks ({r['characters']:,} characters); "
             f"median of {r['repeat']} alternating runs.",
             "",
             "| | seconds | chunks/s |",
             "| --- | ---: | ---: |",
-            f"| bare model `encode` (same texts, one call) | {r['bare_s']:.1f} | {r['bare_cps']:.1f} |",
+            f"| bare model `encode` (same texts, one call, no pipeline) | {r['bare_s']:.1f} | {r['bare_cps']:.1f} |",
             f"| build pipeline (`build_index --full`: read, chunk, embed, tokenise, index, write) "
             f"| {r['pipeline_s']:.1f} | {r['pipeline_cps']:.1f} |",
             f"| **pipeline overhead** | **{r['overhead']:+.1%}** | target <= +10% |",
