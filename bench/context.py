@@ -23,6 +23,7 @@ class Context:
     cache_dir: Path
     model: str = "m3e-small"
     settings: Settings = field(default_factory=Settings)
+    threads: int = field(default_factory=lambda: __import__("torch").get_num_threads())  # before any limit
 
     @cached_property
     def pool(self) -> Pool:

@@ -43,7 +43,7 @@ def _question_ms(embedder, questions: list[str]) -> float:
 def run(ctx: Context, questions: int) -> dict[str, Any]:
     import torch
 
-    threads = torch.get_num_threads()
+    threads = ctx.threads  # the process's default (earlier benchmarks may have limited it)
     corpus = ctx.work / "corpus-cmrc"
     write_corpus(corpus, ctx.pool.articles)
     asked = list(zip(ctx.pool.questions, ctx.pool.answers))[:questions]
