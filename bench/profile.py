@@ -11,6 +11,7 @@ from typing import Any
 
 from bench.context import Context
 from qa.api.schemas import AskResponse
+from qa.embedding import load_embedder
 from qa.index.store import load_index
 from qa.runtime import limit_threads
 from qa.service import QAService
@@ -23,7 +24,9 @@ def run(ctx: Context, chunks: int, questions: int) -> dict[str, Any]:
     limit_threads(ctx.settings.serve_threads)
     data = load_index(index, ctx.model)
     data.dense.set_nprobe(ctx.settings.dense_nprobe)
-    service = QAService(data, ctx.embedder, ctx.tokenizer, ctx.settings.candidates)
+    s = ctx.settings  # the model as the server loads it: its runtime, weights and threads
+    embedder = load_embedder(ctx.model, s.batch_size, s.quantize, s.backend, s.serve_threads)
+    service = QAService(data, embedder, ctx.tokenizer, ctx.settings.candidates)
     retriever, composer = service.retriever, service.composer
     asked = ctx.pool.questions[-questions:]
     for q in asked[:5]:
@@ -39,7 +42,7 @@ def run(ctx: Context, chunks: int, questions: int) -> dict[str, Any]:
     k = ctx.settings.candidates
     for q in asked:
         tokens = timed("jieba tokens", ctx.tokenizer.tokens, q)
-        vector = timed("embed the question", ctx.embedder.encode, [q])[0]
+        vector = timed("embed the question", embedder.encode, [q])[0]
         timed("dense search", data.dense.search, vector, k)
         timed("BM25 search", data.sparse.search, tokens, k)
         query = _query(q, tokens, vector)
