@@ -91,6 +91,39 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def targets(results: dict) -> list[str]:
+    """The issue's targets against what was measured (only for the benchmarks that ran)."""
+    rows = []
+
+    def row(what: str, target: str, value: float, unit: str, met: bool) -> None:
+        rows.append(f"| {what} | {target} | {value:.1f} {unit} | {'met' if met else '**not met**'} |")
+
+    if "throughput" in results:
+        overhead = results["throughput"]["overhead"] * 100
+        row("build pipeline overhead over the bare model", "<= 10 %", overhead, "%", overhead <= 10)
+    if "update" in results:
+        r = results["update"]
+        row(f"10 articles into {r['base_chunks']:,} chunks (median)", "<= 3 s", r["update_s"], "s", r["update_s"] <= 3)
+    if "latency" in results:
+        largest = max(row["chunks"] for row in results["latency"]["rows"])
+        at = [r for r in results["latency"]["rows"] if r["chunks"] == largest]
+        one = min((r for r in at if r["clients"] == 1), key=lambda r: r["p50"])
+        many = max((r for r in at if r["clients"] > 1), key=lambda r: r["qps"], default=None)
+        workers = f"{one['workers']} worker{'s' if one['workers'] > 1 else ''}"
+        row(f"{largest:,} chunks, one client, p50 ({workers})", "<= 20 ms", one["p50"], "ms", one["p50"] <= 20)
+        row(f"{largest:,} chunks, one client, p95 ({workers})", "<= 50 ms", one["p95"], "ms", one["p95"] <= 50)
+        if many is not None:
+            label = f"{largest:,} chunks, {many['clients']} clients ({many['workers']} workers)"
+            row(label, ">= 100 q/s", many["qps"], "q/s", many["qps"] >= 100)
+    if "scale" in results:
+        r = results["scale"]
+        p50 = r["parts"]["search (dense + BM25 + fusion)"]["p50"]
+        row(f"{r['chunks']:,} chunks, search side p50", "<= 50 ms", p50, "ms", p50 <= 50)
+    if not rows:
+        return []
+    return ["## Targets", "", "| what | target | measured | |", "| --- | --- | ---: | --- |", *rows, ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     chosen = [b for b in ALL if b in (args.benchmarks or ALL)]
@@ -162,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             *[f"| {k} | {v} |" for k, v in machine.items()],
             f"| run took | {total / 60:.1f} min |",
             "",
+            *targets(results),
             *sections,
         ]
     )
