@@ -78,7 +78,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scale-size", type=int, default=1_000_000, help="chunks of the search-side run")
     p.add_argument("--scale-queries", type=int, default=200, help="questions of the search-side run")
     p.add_argument("--nprobes", type=int, nargs="+", default=[8, 16, 32], help="IVF lists scanned, for recall")
-    p.add_argument("--quantize-questions", type=int, default=1002, help="CMRC questions of the int8 comparison")
+    p.add_argument("--quantize-questions", type=int, default=500, help="CMRC questions of the int8 comparison")
     p.add_argument("--quick", action="store_true", help="small sizes and short runs (a smoke test of the code)")
     args = p.parse_args(argv)
     unknown = [b for b in args.benchmarks if b not in ALL]

@@ -27,7 +27,7 @@ BATCH = 5000
 def sentence_vectors(pool: Pool, embedder: Embedder, cache_dir: Path) -> np.ndarray:
     """The real model's vectors of every pool sentence, kept in ``cache_dir`` between runs."""
     digest = hashlib.blake2b("\n".join(pool.sentences).encode(), digest_size=8).hexdigest()
-    variant = getattr(embedder, "quantize", "none")
+    variant = f"{type(embedder).__name__}-{getattr(embedder, 'quantize', 'none')}"
     path = cache_dir / f"sentences-{embedder.name.replace('/', '_')}-{variant}-{digest}.npy"
     if path.exists():
         vectors = np.load(path)
