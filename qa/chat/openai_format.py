@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qa.api.schemas import CitationOut
+from qa.api.schemas import CitationOut, TopK
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 
 MAX_QUESTION_CHARS = 1000  # as /ask's question
@@ -66,7 +66,7 @@ class ChatCompletionRequest(BaseModel):
     max_tokens: int | None = Field(None, ge=1)
     max_completion_tokens: int | None = Field(None, ge=1)
     stream_options: StreamOptions | None = None
-    top_k: int = Field(5, ge=1, le=20, strict=True, description="Passages to retrieve and cite (1-20); ours.")
+    top_k: TopK = Field(5, description="Passages to retrieve and cite (1-20); ours.")
 
     @field_validator("messages")
     @classmethod

@@ -12,8 +12,11 @@ def health(request: Request) -> HealthOut:
     """Status, counts and version of the index being served."""
     service = getattr(request.app.state, "service", None)
     settings = request.app.state.settings
+    problem = getattr(request.app.state, "index_problem", None)
     if service is None:
-        return HealthOut(status="no_index", articles=0, chunks=0, model=settings.model, built_at=None, version=None)
+        return HealthOut(
+            status="no_index", articles=0, chunks=0, model=settings.model, built_at=None, version=None, problem=problem
+        )
     manifest = service.data.manifest
     return HealthOut(
         status="ok",
@@ -22,4 +25,5 @@ def health(request: Request) -> HealthOut:
         model=manifest.get("model", settings.model),
         built_at=manifest.get("built_at"),
         version=manifest.get("version"),
+        problem=problem,
     )
