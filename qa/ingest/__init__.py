@@ -57,9 +57,15 @@ def check_path(corpus_dir: Path, path: Path, source: str) -> None:
     except (OSError, RuntimeError):
         raise IngestError(source, "broken symbolic link; skipped") from None
     if not target.is_relative_to(corpus_dir.resolve()):
-        raise IngestError(source, "symbolic link to a file outside the corpus folder; skipped")
+        raise IngestError(source, "symbolic link pointing outside the corpus folder; skipped")
+    if target.is_dir():
+        raise IngestError(source, "symbolic link to a folder (links to folders are not followed); skipped")
     if not target.is_file():
-        raise IngestError(source, "symbolic link to something that is not a file; skipped")
+        raise IngestError(source, "symbolic link to something that is not a regular file; skipped")
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MiB" if count >= 2**20 else f"{count / 2**10:.1f} KiB"
 
 
 def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError]]:
@@ -72,8 +78,7 @@ def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError
         if size > MAX_FILE_BYTES:
             raise IngestError(
                 source,
-                f"file is too large ({size / 2**20:.0f} MiB, the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB): "
-                "split it into smaller files",
+                f"file is too large ({_size(size)}, the limit is {_size(MAX_FILE_BYTES)}): split it into smaller files",
             )
         data = path.read_bytes()
     except OSError as exc:
