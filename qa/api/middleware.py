@@ -6,6 +6,7 @@
 - Every response says ``X-Content-Type-Options: nosniff`` (and refuses framing and referrers).
 """
 
+import asyncio
 import logging
 
 from fastapi import FastAPI
@@ -26,6 +27,10 @@ SECURITY_HEADERS = [
 ]
 
 
+DRAIN_BYTES = 1024 * 1024
+DRAIN_SECONDS = 2.0
+
+
 def too_large(limit: int) -> HTTPException:
     return HTTPException(413, f"request body is larger than the limit of {limit} bytes (QA_MAX_BODY_BYTES)")
 
@@ -43,6 +48,8 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > self.limit:
+            if int(declared) <= self.limit + DRAIN_BYTES:  # small enough to read and drop (see _drain)
+                await _drain(receive, int(declared))
             await self._refuse(scope, receive, send)
             return
         received = 0
@@ -54,6 +61,8 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    if message.get("more_body", False):
+                        await _drain(receive, DRAIN_BYTES)
                     # An HTTPException passes through FastAPI's body parsing to the error handlers.
                     raise too_large(self.limit)
             return message
@@ -77,6 +86,24 @@ class BodySizeLimit:
         exc = too_large(self.limit)
         response = respond(request, Problem(413, str(exc.detail), headers={"Connection": "close"}))
         await response(scope, receive, send)
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop a little more of a body that is over the limit, so the client gets to read the 413.
+
+    Closing a connection with unread bytes makes the kernel reset it, and the client may lose the
+    response. Bounded in bytes and time: a client that keeps sending is cut off regardless.
+    """
+    left, deadline = budget, asyncio.get_running_loop().time() + DRAIN_SECONDS
+    try:
+        while left > 0:
+            timeout = deadline - asyncio.get_running_loop().time()
+            message = await asyncio.wait_for(receive(), timeout=max(timeout, 0.001))
+            left -= len(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+    except TimeoutError:
+        return
 
 
 class SecurityHeaders:

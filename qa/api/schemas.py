@@ -22,7 +22,7 @@ def _not_blank(value: str) -> str:
     return text
 
 
-def _whole_number(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     """JSON does not tell 5 from 5.0; both are the integer 5 (strings and booleans stay refused)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -34,7 +34,7 @@ Question = Annotated[
     Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra={"pattern": NOT_BLANK}),
     AfterValidator(_not_blank),
 ]
-TopK = Annotated[int, Field(ge=1, le=20, strict=True), BeforeValidator(_whole_number)]
+TopK = Annotated[int, Field(ge=1, le=20, strict=True), BeforeValidator(whole_number)]
 
 
 class HistoryMessage(BaseModel):
