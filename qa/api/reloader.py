@@ -60,8 +60,10 @@ class IndexReloader:
                     self._state.index_problem = str(exc)
                 return self.served_version
             except Exception as exc:
-                logger.error("cannot read the index pointer: %s", exc)
-                self._state.index_problem = self._problem(str(exc))
+                problem = self._problem(str(exc))
+                if problem != self._state.index_problem:  # once, not at every check
+                    logger.error("cannot read the index pointer: %s", exc)
+                self._state.index_problem = problem
                 return self.served_version
             if target.name == self.served_version:  # e.g. CURRENT was rolled back after a bad version
                 self._state.index_problem = None
