@@ -84,8 +84,9 @@ def validation_problem(request: Request, exc: RequestValidationError) -> Problem
         return Problem(415, message)
     errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in raw]
     first = errors[0] if errors else {}
-    param = None if first.get("type") in (None, "json_invalid") else _where(tuple(first.get("loc", ())))
-    return Problem(422, describe_validation(raw), detail=errors, param=None if param == "body" else param)
+    where = _where(tuple(first.get("loc", ())))
+    param = None if first.get("type") == "json_invalid" or where == "body" else where  # OpenAI's ``param``
+    return Problem(422, describe_validation(raw), detail=errors, param=param)
 
 
 def _body_problem(cause: BaseException | None) -> str:
@@ -111,7 +112,8 @@ def _allowed_methods(request: Request, allow: str) -> list[str]:
 
 def http_problem(request: Request, exc: StarletteHTTPException) -> Problem:
     headers = dict(exc.headers or {})
-    method, path = request.method, request.url.path
+    method, path = request.method[:20], request.url.path
+    path = path if len(path) <= 200 else path[:200] + "..."  # messages echo the path: keep them short
     if exc.status_code == 400 and exc.__cause__ is not None:  # the body could not be parsed
         return Problem(422, _body_problem(exc.__cause__))
     if exc.status_code == 404 and exc.detail == "Not Found":  # no route at this path
