@@ -185,6 +185,9 @@ def update_index(
         reuse.records if reuse else None,
         reuse.articles if reuse else None,
         read_deleted(corpus_dir),
+        # Even a full rebuild keeps what a file that can no longer be read held (see read_corpus).
+        fallback=previous.records if previous else None,
+        fallback_articles=previous.articles if previous else None,
     )
     old = previous.articles if previous else {}
     new_ids = {a.id for a in corpus.articles}

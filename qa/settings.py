@@ -1,9 +1,11 @@
 """All settings in one place, overridable by environment variables prefixed ``QA_``."""
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_MODEL = "m3e-small"
 
@@ -54,6 +56,24 @@ class Settings(BaseSettings):
         0, ge=0, le=10_000, description="Embedding actors of a Ray build (0: one per available CPU of the cluster)."
     )
     ray_cpus_per_actor: float = Field(1.0, gt=0, le=256, description="CPUs Ray reserves for each embedding actor.")
+    # Reliability and security of the HTTP layer (qa/api/middleware.py).
+    max_body_bytes: int = Field(1024 * 1024, ge=1, description="Largest request body accepted (413 beyond).")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser (comma-separated or a JSON list; '*': any); "
+        "empty: no cross-origin calls.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """Accept ``https://a.example,https://b.example`` as well as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
 
 
 def get_settings() -> Settings:

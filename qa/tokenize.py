@@ -3,6 +3,7 @@
 import logging
 import re
 import statistics
+import sys
 import threading
 from functools import cache
 from pathlib import Path
@@ -35,8 +36,9 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Search-mode segmentation (words and their sub-words), lower-cased, stopwords removed."""
+        # Interned: a large corpus repeats few distinct words millions of times (one string each, not millions).
         return [
-            token
+            sys.intern(token)
             for token in (t.strip().lower() for t in self._jieba.lcut_for_search(text))
             if token and _WORD_RE.search(token) and token not in STOPWORDS
         ]

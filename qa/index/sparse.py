@@ -5,6 +5,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+EMPTY_PLACEHOLDER = "\x00empty-index"
+
 
 class SparseIndex:
     """BM25 over pre-tokenised documents. Rows are chunk positions; ``search`` returns (rows, scores)."""
@@ -16,12 +18,19 @@ class SparseIndex:
     @classmethod
     def build(cls, documents: list[list[str]]) -> "SparseIndex":
         bm25 = bm25s.BM25()
-        # An empty token list would make bm25s drop the document and shift every row after it.
-        bm25.index([tokens or [""] for tokens in documents], show_progress=False)
+        # An empty token list would make bm25s drop the document and shift every row after it. bm25s
+        # cannot index nothing at all (an emptied corpus): it gets one placeholder document, never searched.
+        bm25.index([tokens or [""] for tokens in documents] or [[EMPTY_PLACEHOLDER]], show_progress=False)
         return cls(bm25, len(documents))
 
     def __len__(self) -> int:
         return self._size
+
+    @property
+    def documents(self) -> int:
+        """Documents in the BM25 index itself (must equal ``len``; an empty index holds a placeholder)."""
+        stored = int(self._bm25.scores.get("num_docs", 0))
+        return 0 if self._size == 0 and stored == 1 and EMPTY_PLACEHOLDER in self._bm25.vocab_dict else stored
 
     def document_frequency(self, token: str) -> int:
         """In how many documents ``token`` occurs (0 when unknown)."""
