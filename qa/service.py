@@ -8,7 +8,7 @@ from qa.embedding import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
 from qa.models import Article
-from qa.retrieval import Retriever
+from qa.retrieval import RetrievalMode, Retriever
 from qa.tokenize import Tokenizer, term_weight
 
 
@@ -21,9 +21,16 @@ class TimedAnswer:
 class QAService:
     """Answers questions from one index version; a new version means a new service object."""
 
-    def __init__(self, data: IndexData, embedder: Embedder, tokenizer: Tokenizer, candidates: int = 30) -> None:
+    def __init__(
+        self,
+        data: IndexData,
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        candidates: int = 30,
+        mode: RetrievalMode = "hybrid",
+    ) -> None:
         self.data = data
-        self.retriever = Retriever(data, embedder, tokenizer, candidates)
+        self.retriever = Retriever(data, embedder, tokenizer, candidates, mode)
         self.composer = Composer(term_weight)
 
     def ask(self, question: str, top_k: int = 5) -> TimedAnswer:

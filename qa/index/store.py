@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def make_manifest(model: str, dimension: int, articles: int, chunks: int, **extr
         "dimension": dimension,
         "articles": articles,
         "chunks": chunks,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **extra,
     }
 
@@ -83,7 +83,7 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     """Write ``data`` as a new complete version folder and return it (not yet current)."""
     versions = index_root / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
-    name = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staging = versions / f".tmp-{name}-{os.getpid()}"
     staging.mkdir()
     manifest = {**data.manifest, "version": name}
