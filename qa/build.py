@@ -11,7 +11,7 @@ from qa.index.dense import DenseIndex
 from qa.index.sparse import SparseIndex
 from qa.index.store import IndexData, make_manifest, save_index
 from qa.ingest import load_corpus
-from qa.tokenize import Tokenizer
+from qa.tokenize import Tokenizer, corpus_words
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ def build_index(
     started = time.perf_counter()
     report = load_corpus(corpus_dir)
     chunks = chunk_articles(report.articles, chunk_size, chunk_overlap)
+    words = corpus_words(article.title for article in report.articles)
+    tokenizer = tokenizer.with_words(words)
     logger.info("embedding %d chunks of %d articles", len(chunks), len(report.articles))
     vectors = embedder.encode([c.text for c in chunks], show_progress=show_progress)
     if vectors.shape != (len(chunks), embedder.dimension):
@@ -65,7 +67,9 @@ def build_index(
             len(chunks),
             chunk_size=chunk_size,
             chunk_overlap=chunk_overlap,
+            words=len(words),
         ),
+        words=words,
     )
     version_dir = save_index(index_dir, data)
     return BuildSummary(

@@ -30,7 +30,8 @@ class QAService:
         mode: RetrievalMode = "hybrid",
     ) -> None:
         self.data = data
-        self.retriever = Retriever(data, embedder, tokenizer, candidates, mode)
+        # Queries are segmented with the corpus words the keyword index was built with.
+        self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
         self.composer = Composer(term_weight)
 
     def ask(self, question: str, top_k: int = 5) -> TimedAnswer:

@@ -10,6 +10,7 @@ Layout::
         chunks.jsonl          the chunks, in the row order of both indexes
         dense.faiss           FAISS inner-product index
         bm25/                 bm25s keyword index
+        words.txt             corpus words the tokenizer keeps whole (optional: older versions lack it)
 """
 
 import json
@@ -29,6 +30,7 @@ FORMAT_VERSION = 1
 POINTER = "CURRENT"
 VERSIONS = "versions"
 PARTS = ("manifest.json", "articles.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
+WORDS = "words.txt"
 
 
 @dataclass
@@ -40,6 +42,8 @@ class IndexData:
     dense: DenseIndex
     sparse: SparseIndex
     manifest: dict[str, Any] = field(default_factory=dict)
+    # Words the keyword index was segmented with (qa.tokenize.corpus_words); queries must use them too.
+    words: list[str] = field(default_factory=list)
 
     @property
     def version(self) -> str | None:
@@ -91,6 +95,7 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     _write_jsonl(staging / "chunks.jsonl", [c.to_dict() for c in data.chunks])
     data.dense.save(staging / "dense.faiss")
     data.sparse.save(staging / "bm25")
+    (staging / WORDS).write_text("".join(f"{word}\n" for word in data.words), encoding="utf-8")
     # The manifest goes last: a folder without one was never finished.
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_dir(staging)
@@ -155,6 +160,8 @@ def load_version(version_dir: Path, model: str | None = None) -> IndexData:
         chunks = [Chunk.from_dict(row) for row in _read_jsonl(version_dir / "chunks.jsonl")]
         dense = DenseIndex.load(version_dir / "dense.faiss")
         sparse = SparseIndex.load(version_dir / "bm25", len(chunks))
+        words_path = version_dir / WORDS
+        words = words_path.read_text(encoding="utf-8").split() if words_path.exists() else []
     except IndexIncompatible:
         raise
     except Exception as exc:  # any parse or read failure means the files are damaged
@@ -166,7 +173,7 @@ def load_version(version_dir: Path, model: str | None = None) -> IndexData:
             f"index version {version_dir} is inconsistent: manifest says {expected[:2]} articles/chunks, "
             f"files hold {counts[:2]}, dense index {len(dense)} rows of {dense.dimension}-d"
         )
-    return IndexData({a.id: a for a in articles}, chunks, dense, sparse, manifest)
+    return IndexData({a.id: a for a in articles}, chunks, dense, sparse, manifest, words)
 
 
 def load_index(index_root: Path, model: str | None = None) -> IndexData:
