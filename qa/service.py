@@ -7,7 +7,7 @@ from qa.answer import Answer, Composer
 from qa.embedding import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
-from qa.models import Article
+from qa.models import Article, Chunk
 from qa.retrieval import RetrievalMode, Retriever
 from qa.tokenize import Tokenizer, term_weight
 
@@ -32,7 +32,10 @@ class QAService:
         self.data = data
         # Queries are segmented with the corpus words the keyword index was built with.
         self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
-        self.composer = Composer(term_weight)
+        chunks_by_article: dict[str, list[Chunk]] = {}
+        for chunk in data.chunks:
+            chunks_by_article.setdefault(chunk.article_id, []).append(chunk)
+        self.composer = Composer(term_weight, chunks_by_article)
 
     def ask(self, question: str, top_k: int = 5) -> TimedAnswer:
         if not question.strip():

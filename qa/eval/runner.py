@@ -105,6 +105,7 @@ def evaluate(
                 "hit1": outcome.hit1,
                 "hit3": outcome.hit3,
                 "refused": outcome.refused,
+                "ms": round(ms, 2),
                 "answer": answer.text,
                 "candidates": [s.text for s in answer.sentences[:SHOWN_SENTENCES]],
             }
