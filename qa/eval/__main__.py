@@ -18,14 +18,13 @@ from qa.embedding import load_embedder
 from qa.eval.cache import CachingEmbedder
 from qa.eval.report import render_table
 from qa.eval.runner import build_eval_index, evaluate
-from qa.eval.squad import load_out_of_corpus, load_squad
+from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, load_out_of_corpus, load_squad
 from qa.retrieval import RETRIEVAL_MODES
 from qa.service import QAService
 from qa.settings import Settings
 from qa.tokenize import Tokenizer
 
 DEFAULT_SQUAD = Path("../shared/eval/cmrc2018_trial.json")
-DEFAULT_OUT_OF_CORPUS = Path(__file__).resolve().parent / "out_of_corpus.jsonl"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsqa" / "eval"
 MODE_ORDER = ("bm25", "dense", "hybrid")
 
@@ -53,11 +52,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="chunk vector cache (%(default)s)")
     parser.add_argument("--no-cache", action="store_true", help="embed every chunk afresh")
     parser.add_argument("--dump", type=Path, help="write every question's outcome to this JSON Lines file")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch threads for embedding questions (default: torch's own)"
+    )
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error(f"--limit must be at least 1, got {args.limit}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error(f"--threads must be at least 1, got {args.threads}")
+        import torch  # only to pin the thread count; the model loads it anyway
+
+        torch.set_num_threads(args.threads)
     settings = Settings()
     try:
         evalset = load_squad(args.squad)

@@ -12,6 +12,9 @@ from typing import Any
 from qa.ingest.jsonl import article_from_record
 from qa.models import Article
 
+# Questions the CMRC 2018 trial passages do not answer (written for this project, see docs/EVAL.md).
+DEFAULT_OUT_OF_CORPUS = Path(__file__).resolve().parent / "out_of_corpus.jsonl"
+
 
 @dataclass(frozen=True)
 class EvalQuestion:
