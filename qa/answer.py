@@ -32,8 +32,8 @@ PASSAGES_FOR_RELEVANCE = 3
 CONTEXT_CHARS = 1000
 # Score = coverage mix + rank prior + type cues.
 WORD_SHARE, PAIR_SHARE, CHAR_SHARE = 0.3, 0.7, 0.2
-TITLE_FACTOR = 0.2
-RANK_PRIOR = 0.4
+TITLE_FACTOR = 0.1
+RANK_PRIOR = 0.6
 CUE_WEIGHT = 0.3
 SECOND_SENTENCE_RATIO = 0.8
 # A sentence opening with one of these states a consequence: its cause, the sentence before, goes with it.

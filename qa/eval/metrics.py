@@ -35,6 +35,7 @@ class Outcome:
     hit3: bool  # gold answer in the answer or one of the top 3 candidate sentences
     answer_chars: int  # answer length without markers (0 when refused)
     ms: float
+    answer_ms: float = 0.0  # of ``ms``, the time spent composing the answer from the hits
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Summary:
     false_refusals: float
     p50_ms: float
     p95_ms: float
+    answer_p50_ms: float = 0.0
+    answer_p95_ms: float = 0.0
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -81,4 +84,6 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
         false_refusals=share([o.refused for o in outcomes]),
         p50_ms=statistics.median(times),
         p95_ms=percentile(times, 95),
+        answer_p50_ms=statistics.median(o.answer_ms for o in outcomes),
+        answer_p95_ms=percentile([o.answer_ms for o in outcomes], 95),
     )

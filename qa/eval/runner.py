@@ -46,19 +46,21 @@ def build_eval_index(
     return load_index(workdir / "index", embedder.name)
 
 
-def run_question(service: QAService, question: str, top_k: int) -> tuple[Answer, list[str], float]:
+def run_question(service: QAService, question: str, top_k: int) -> tuple[Answer, list[str], float, float]:
     """The steps of ``QAService.ask``, searching deep enough for the ranking figures.
 
     The answer is composed from the first ``top_k`` hits, which are exactly the hits the service
     would retrieve for ``top_k`` (the search is a prefix of a deeper one). Returns the answer, the
-    ranked article ids and the time taken in milliseconds.
+    ranked article ids, the time taken in milliseconds and the part of it spent composing the answer.
     """
     started = time.perf_counter()
     query = service.retriever.prepare(question)
     hits = service.retriever.search(query, max(RANKING_DEPTH, top_k))
+    composing = time.perf_counter()
     answer = service.composer.compose(query, hits[:top_k], service.data.articles)
-    ms = (time.perf_counter() - started) * 1000
-    return answer, article_ranking([hit.chunk.article_id for hit in hits]), ms
+    done = time.perf_counter()
+    ranking = article_ranking([hit.chunk.article_id for hit in hits])
+    return answer, ranking, (done - started) * 1000, (done - composing) * 1000
 
 
 @dataclass
@@ -69,13 +71,13 @@ class ModeResult:
     records: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _outcome(question: EvalQuestion, answer: Answer, ranking: list[str], ms: float) -> Outcome:
+def _outcome(question: EvalQuestion, answer: Answer, ranking: list[str], ms: float, answer_ms: float) -> Outcome:
     shown = strip_markers(answer.text)
     hit1 = not answer.no_answer and contains_answer(shown, question.answers)
     candidates = [] if answer.no_answer else [s.text for s in answer.sentences[:SHOWN_SENTENCES]]
     hit3 = hit1 or any(contains_answer(text, question.answers) for text in candidates)
     rank = ranking.index(question.article_id) + 1 if question.article_id in ranking else None
-    return Outcome(rank, answer.no_answer, hit1, hit3, 0 if answer.no_answer else len(shown), ms)
+    return Outcome(rank, answer.no_answer, hit1, hit3, 0 if answer.no_answer else len(shown), ms, answer_ms)
 
 
 def evaluate(
@@ -91,8 +93,8 @@ def evaluate(
     records: list[dict[str, Any]] = []
     mode = service.retriever.mode
     for question in questions:
-        answer, ranking, ms = run_question(service, question.question, top_k)
-        outcome = _outcome(question, answer, ranking, ms)
+        answer, ranking, ms, answer_ms = run_question(service, question.question, top_k)
+        outcome = _outcome(question, answer, ranking, ms, answer_ms)
         outcomes.append(outcome)
         records.append(
             {
@@ -112,7 +114,7 @@ def evaluate(
         )
     refused: dict[str, list[bool]] = {}
     for question in out_of_corpus:
-        answer, _, _ = run_question(service, question.question, top_k)
+        answer, _, _, _ = run_question(service, question.question, top_k)
         refused.setdefault(question.kind, []).append(answer.no_answer)
         records.append(
             {
