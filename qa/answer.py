@@ -2,44 +2,41 @@
 
 No language model. Candidates are the sentences of the retrieved passages, plus the rest of the
 best passage's surroundings in its article. Each is scored by how much of the question it repeats
-(its words and its character pairs, each weighted by how rare it is among the candidates, so the
-topic every sentence shares counts little and the detail only one sentence has counts much; words
-already in the article's title count little too, since they tell which article, not which
-sentence), by the rank of its passage, and by whether it holds the kind of thing the question asks
-for (a number with the asked unit, a date). The best one or two sentences, at most
-``MAX_ANSWER_CHARS``, become the answer, each followed by a ``[n]`` marker naming its citation.
-Questions the passages do not address are refused rather than answered with the least bad sentence.
+(``qa.scoring``: words and character pairs, weighted by how rare they are among the candidates and
+discounted when the article's title already holds them), by the rank of its passage, and by
+whether it holds the kind of thing the question asks for (``qa.cues``: a number with the asked
+unit, a date). The best one or two sentences, at most ``MAX_ANSWER_CHARS``, become the answer,
+each followed by a ``[n]`` marker naming its citation: a consequence (因此...) comes with its cause,
+and a question asking for a description gets the next sentence too. Questions the passages do not
+address, or naming a number (a year) the answering article never mentions, are refused rather
+than answered with the least bad sentence.
 """
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from qa.cues import INTERROGATIVES, Cues
+from qa.cues import Cues
 from qa.models import Article, Chunk
 from qa.retrieval import Hit, Query
+from qa.scoring import Scorer, best_window
 from qa.text import sentence_spans
 
 MAX_ANSWER_CHARS = 160
 # Answers are split into sentences on these; semicolons join the clauses of one sentence.
 ANSWER_SENTENCE_END = "。！？!?…"
-CLAUSE_BREAKS = "，,；;："
 # Refuse when no top passage (with its title) holds this share of the question's weighted words.
 MIN_PASSAGE_COVERAGE = 0.45
 PASSAGES_FOR_RELEVANCE = 3
 # The best passage is read this many characters before and after, for a fact just outside it.
 CONTEXT_CHARS = 1000
-# Score = coverage mix + rank prior + type cues.
-WORD_SHARE, PAIR_SHARE, CHAR_SHARE = 0.3, 0.7, 0.2
-TITLE_FACTOR = 0.1
+# Score = coverage (qa.scoring) + rank prior + type cues.
 RANK_PRIOR = 0.6
 CUE_WEIGHT = 0.3
 SECOND_SENTENCE_RATIO = 0.8
 # A sentence opening with one of these states a consequence: its cause, the sentence before, goes with it.
 _CONSEQUENCE = re.compile(r"(?:因此|所以|于是|因而|故而|由此|从此|在此背景下|结果)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_FUNCTION_CHARS = frozenset("的了是在和与及或也都而就被把将对从向为以于之其这那有个")
 
 
 @dataclass(frozen=True)
@@ -76,76 +73,12 @@ class Answer:
     sentences: list[Sentence] = field(default_factory=list)  # ranked candidates, best first
 
 
-def _best_window(text: str, start: int, end: int, score: Callable[[str], float]) -> tuple[int, int]:
-    """The run of whole clauses of ``text[start:end]`` with the best score that fits the answer limit."""
-    if end - start <= MAX_ANSWER_CHARS:
-        return start, end
-    cuts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in CLAUSE_BREAKS] + [end]
-    best = (-1.0, start, min(end, start + MAX_ANSWER_CHARS))
-    for a in range(len(cuts) - 1):
-        for b in range(a + 1, len(cuts)):
-            if cuts[b] - cuts[a] > MAX_ANSWER_CHARS:
-                break
-            value = score(text[cuts[a] : cuts[b]])
-            if value > best[0]:
-                best = (value, cuts[a], cuts[b])
-    return best[1], best[2]
-
-
-def _pairs(question: str) -> tuple[set[str], set[str]]:
-    """Character pairs and single characters of the question, interrogatives and punctuation removed."""
-    pairs: set[str] = set()
-    chars: set[str] = set()
-    for piece in re.split(r"[\W_]+", INTERROGATIVES.sub(" ", question.lower())):
-        pairs.update(piece[i : i + 2] for i in range(len(piece) - 1))
-        chars.update(ch for ch in piece if ch not in _FUNCTION_CHARS)
-    return pairs, chars
-
-
 @dataclass(frozen=True)
 class _Span:
     chunk: Chunk  # the retrieved chunk the sentence was found through
     start: int
     end: int
     rank: int
-
-
-class _Scorer:
-    """Coverage of one question by candidate texts, with weights fitted to the candidates at hand."""
-
-    def __init__(self, query: Query, texts: list[str], weight: Callable[[str], float]) -> None:
-        n = len(texts) or 1
-
-        def rarity(term: str) -> float:
-            # 1 for a term only one candidate has, towards 0 for one every candidate has.
-            frequency = sum(1 for text in texts if term in text)
-            return math.log(1 + n / (1 + frequency)) / math.log(1 + n)
-
-        pairs, chars = _pairs(query.text)
-        self.parts = [
-            (WORD_SHARE, {t: weight(t) * rarity(t) for t in set(query.tokens)}),
-            (PAIR_SHARE, {p: rarity(p) for p in pairs}),
-            (CHAR_SHARE, {c: rarity(c) for c in chars}),
-        ]
-        self._by_title: dict[str, Callable[[str], float]] = {}
-
-    def for_title(self, title: str) -> Callable[[str], float]:
-        """Coverage for sentences of an article with this title: what the title repeats counts less."""
-        if title not in self._by_title:
-            title = title.lower()
-            parts = []
-            for share, weights in self.parts:
-                total = sum(weights.values())
-                if total > 0:
-                    scaled = {t: w * (TITLE_FACTOR if t in title else 1.0) for t, w in weights.items()}
-                    parts.append((share / total, scaled))
-
-            def coverage(text: str) -> float:
-                text = text.lower()
-                return sum(share * sum(w for t, w in weights.items() if t in text) for share, weights in parts)
-
-            self._by_title[title] = coverage
-        return self._by_title[title]
 
 
 class Composer:
@@ -212,12 +145,12 @@ class Composer:
 
     def _rank(self, query: Query, spans: list[_Span], articles: dict[str, Article], cues: Cues) -> list[Sentence]:
         texts = [articles[s.chunk.article_id].body[s.start : s.end].lower() for s in spans]
-        scorer = _Scorer(query, texts, self.weight)
+        scorer = Scorer(query, texts, self.weight)
         ranked: list[Sentence] = []
         for span in spans:
             article = articles[span.chunk.article_id]
             coverage = scorer.for_title(article.title)
-            start, end = _best_window(article.body, span.start, span.end, coverage)
+            start, end = best_window(article.body, span.start, span.end, coverage, MAX_ANSWER_CHARS)
             text = article.body[start:end]
             cov = coverage(text)
             score = cov + RANK_PRIOR / (1 + span.rank) + CUE_WEIGHT * cues.bonus(text)
@@ -234,15 +167,17 @@ class Composer:
         cues = Cues.of(query.text)
         ranked = self._rank(query, spans, articles, cues)
         # A number the question names (a year, a count) must be in the article that answers it.
-        numbers = _NUMBER.findall(query.text)
-        ranked = [s for s in ranked if all(n in _article_text(articles[s.article_id]) for n in numbers)]
+        if numbers := _NUMBER.findall(query.text):
+            texts = {s.article_id: _article_text(articles[s.article_id]) for s in ranked}
+            ranked = [s for s in ranked if all(n in texts[s.article_id] for n in numbers)]
         relevant = bool(ranked) and self._relevance(query, spans, articles) >= MIN_PASSAGE_COVERAGE
         chosen: list[Sentence] = []
         if relevant:
             chosen.append(ranked[0])
             for other in ranked[1:3]:
                 fits = len(ranked[0].text) + len(other.text) <= MAX_ANSWER_CHARS
-                overlaps = other.article_id == ranked[0].article_id and other.start < ranked[0].end < other.end
+                best = ranked[0]
+                overlaps = other.article_id == best.article_id and other.start < best.end and best.start < other.end
                 if fits and not overlaps and other.score >= SECOND_SENTENCE_RATIO * ranked[0].score:
                     chosen.append(other)
                     break
