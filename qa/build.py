@@ -35,11 +35,12 @@ from qa.index.store import (
     read_chunks,
     read_manifest,
     read_sources,
+    read_words,
     save_index,
 )
 from qa.ingest.incremental import FileRecord, read_corpus
 from qa.models import Article, Chunk
-from qa.tokenize import STOPWORDS, Tokenizer
+from qa.tokenize import STOPWORDS, Tokenizer, corpus_words
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class Previous:
     chunks: dict[str, list[Chunk]]  # by article id
     rows: list[Chunk]  # in the row order of its dense index
     records: dict[str, FileRecord] | None  # None: written by a build that did not record files
+    words: list[str]  # corpus words its keyword index was segmented with
 
 
 def load_previous(index_root: Path) -> Previous | None:
@@ -132,7 +134,7 @@ def load_previous(index_root: Path) -> Previous | None:
     except Exception as exc:  # damaged: the new version is built without it
         logger.warning("cannot reuse version %s (%s): building everything", version_dir, exc)
         return None
-    return Previous(version_dir, manifest, articles, chunks, rows, records)
+    return Previous(version_dir, manifest, articles, chunks, rows, records, read_words(version_dir))
 
 
 def build_index(
@@ -230,9 +232,13 @@ def update_index(
         len(chunks),
     )
     keys = [text_key(c.text) for c in chunks]
+    # Title names are kept whole by jieba (qa.tokenize.corpus_words); queries use the same words.
+    words = corpus_words(article.title for article in corpus.articles)
+    tokenizer = tokenizer.with_words(words)
     with ChunkCache(index_dir / CACHE_FILE) as cache:
         vectors, summary.embedded = _vectors(chunks, keys, embedder, cache, reuse, full, show_progress)
-        tokens = _tokens(chunks, keys, tokenizer, cache, full)
+        changed_words = set(words) ^ set(reuse.words) if reuse is not None else set()
+        tokens = _tokens(chunks, keys, tokenizer, cache, full, changed_words)
         data = IndexData(
             articles={a.id: a for a in corpus.articles},
             chunks=chunks,
@@ -244,7 +250,9 @@ def update_index(
                 len(corpus.articles),
                 len(chunks),
                 **chunking,
+                words=len(words),
             ),
+            words=words,
             sources={source: record.to_dict() for source, record in corpus.records.items()},
         )
         summary.version_dir = save_index(index_dir, data)
@@ -337,9 +345,20 @@ def _from_previous(previous: Previous, embedder: Embedder, texts: dict[bytes, st
 
 
 def _tokens(
-    chunks: list[Chunk], keys: list[bytes], tokenizer: Tokenizer, cache: ChunkCache, full: bool
+    chunks: list[Chunk],
+    keys: list[bytes],
+    tokenizer: Tokenizer,
+    cache: ChunkCache,
+    full: bool,
+    changed_words: set[str],
 ) -> list[list[str]]:
+    """BM25 tokens per chunk: from the cache, unless the text holds a corpus word added or removed since."""
     found = {} if full else cache.tokens(TOKENS_KIND, set(keys))
+    if changed_words:
+        stale = {
+            key for key, chunk in zip(keys, chunks) if key in found and any(w in chunk.text for w in changed_words)
+        }
+        found = {key: value for key, value in found.items() if key not in stale}
     missing = {key: chunk.text for key, chunk in zip(keys, chunks) if key not in found}
     computed = [(key, tokenizer.tokens(text)) for key, text in missing.items()]
     if computed:

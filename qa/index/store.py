@@ -10,6 +10,7 @@ Layout::
         chunks.jsonl          the chunks, in the row order of both indexes
         dense.faiss           FAISS inner-product index
         bm25/                 bm25s keyword index
+        words.txt             corpus words the tokenizer keeps whole (optional: older versions lack it)
         sources.json          per corpus file: size, mtime, article ids (lets the next build skip it)
       versions/.tmp-*/        a version being written (or abandoned by a killed build)
       cache.sqlite3           vectors and tokens per chunk text, shared by all versions (qa/index/cache.py)
@@ -37,6 +38,7 @@ FORMAT_VERSION = 1
 POINTER = "CURRENT"
 VERSIONS = "versions"
 PARTS = ("manifest.json", "articles.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
+WORDS = "words.txt"
 SOURCES = "sources.json"  # optional part: versions written before it existed lack it
 STAGING_PREFIX = ".tmp-"
 
@@ -50,6 +52,8 @@ class IndexData:
     dense: DenseIndex
     sparse: SparseIndex
     manifest: dict[str, Any] = field(default_factory=dict)
+    # Words the keyword index was segmented with (qa.tokenize.corpus_words); queries must use them too.
+    words: list[str] = field(default_factory=list)
     sources: dict[str, Any] | None = None
 
     @property
@@ -102,6 +106,7 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     _write_jsonl(staging / "chunks.jsonl", [c.to_dict() for c in data.chunks])
     data.dense.save(staging / "dense.faiss")
     data.sparse.save(staging / "bm25")
+    (staging / WORDS).write_text("".join(f"{word}\n" for word in data.words), encoding="utf-8")
     if data.sources is not None:
         (staging / SOURCES).write_text(json.dumps(data.sources, ensure_ascii=False), encoding="utf-8")
     # The manifest goes last: a folder without one was never finished.
@@ -213,7 +218,8 @@ def load_version(version_dir: Path, model: str | None = None, mmap: bool = False
             raise IndexStoreError(
                 f"index version {version_dir} is inconsistent: chunk {chunk.id!r} does not match its article"
             )
-    return IndexData(by_id, chunks, dense, sparse, manifest)
+    words = _read_part(version_dir, WORDS, read_words_file)
+    return IndexData(by_id, chunks, dense, sparse, manifest, words)
 
 
 def load_index(index_root: Path, model: str | None = None) -> IndexData:
@@ -292,3 +298,12 @@ def clean_staging(index_root: Path) -> list[str]:
             path.unlink(missing_ok=True)
         logger.info("removed %s, left behind by an interrupted build", path)
     return [p.name for p in leftovers]
+
+
+def read_words_file(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def read_words(version_dir: Path) -> list[str]:
+    """Corpus words of a version (empty for versions written before they were kept)."""
+    return read_words_file(version_dir / WORDS)
