@@ -18,7 +18,7 @@ from typing import Any
 import jieba
 import numpy as np
 
-from qa.chunking import chunk_article
+from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, chunk_article
 from qa.corpus import read_deleted
 from qa.embedding import Embedder
 from qa.index.cache import CACHE_FILE, ChunkCache, text_key
@@ -142,8 +142,8 @@ def build_index(
     index_dir: Path,
     embedder: Embedder,
     tokenizer: Tokenizer,
-    chunk_size: int = 240,
-    chunk_overlap: int = 60,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
     show_progress: bool = False,
     *,
     full: bool = False,
@@ -170,8 +170,8 @@ def update_index(
     index_dir: Path,
     embedder: Embedder,
     tokenizer: Tokenizer,
-    chunk_size: int = 240,
-    chunk_overlap: int = 60,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
     show_progress: bool = False,
     *,
     full: bool = False,

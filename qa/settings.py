@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
+
 BUNDLED_MODEL = "m3e-small"
 
 
@@ -24,8 +26,10 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the server listens on.")
-    chunk_size: int = Field(240, ge=50, le=4000, description="Target chunk length in characters.")
-    chunk_overlap: int = Field(90, ge=0, le=1000, description="Characters of context repeated between chunks.")
+    chunk_size: int = Field(DEFAULT_CHUNK_SIZE, ge=50, le=4000, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(
+        DEFAULT_CHUNK_OVERLAP, ge=0, le=1000, description="Characters of context repeated between chunks."
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     candidates: int = Field(30, ge=1, le=1000, description="Candidates each retriever contributes to fusion.")
     log_level: str = Field("info", description="Log level of the server.")
