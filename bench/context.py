@@ -56,7 +56,7 @@ class Context:
         write_corpus(corpus, records)
         started = time.perf_counter()
         seed_cache(
-            index, records, self.composer, self.embedder.name, self.settings.chunk_size, self.settings.chunk_overlap
+            index, records, self.composer, self.embedder.space, self.settings.chunk_size, self.settings.chunk_overlap
         )
         seeded = time.perf_counter() - started
         summary = build_index(

@@ -1,31 +1,42 @@
 """Extractive answers: pick the sentence(s) of the retrieved passages that answer the question.
 
-No language model: each sentence is scored by how much of the question's weighted vocabulary it
-contains, the rank of its passage, and whether it holds the kind of thing the question asks for
-(a number, a date). The best one or two sentences, at most ``MAX_ANSWER_CHARS``, become the answer,
-each followed by a ``[n]`` marker naming its citation. Questions the passages do not address are
-refused rather than answered with the least bad sentence.
+No language model. Candidates are the sentences of the retrieved passages, plus the rest of the
+best passage's surroundings in its article. Each is scored by how much of the question it repeats
+(``qa.scoring``: words and character pairs, weighted by how rare they are among the candidates and
+discounted when the article's title already holds them), by the rank of its passage, and by
+whether it holds the kind of thing the question asks for (``qa.cues``: a number with the asked
+unit, a date). The best one or two sentences, at most ``MAX_ANSWER_CHARS``, become the answer,
+each followed by a ``[n]`` marker naming its citation: a consequence (因此...) comes with its cause,
+and a question asking for a description gets the next sentence too. Questions the passages do not
+address, or naming a number (a year) the answering article never mentions, are refused rather
+than answered with the least bad sentence.
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from qa.models import Article
+from qa.cues import Cues
+from qa.models import Article, Chunk
 from qa.retrieval import Hit, Query
+from qa.scoring import Scorer, best_window
 from qa.text import sentence_spans
 
 MAX_ANSWER_CHARS = 160
-CLAUSE_BREAKS = "，,；;："
+# Answers are split into sentences on these; semicolons join the clauses of one sentence.
+ANSWER_SENTENCE_END = "。！？!?…"
 # Refuse when no top passage (with its title) holds this share of the question's weighted words.
 MIN_PASSAGE_COVERAGE = 0.45
 PASSAGES_FOR_RELEVANCE = 3
+# The best passage is read this many characters before and after, for a fact just outside it.
+CONTEXT_CHARS = 1000
+# Score = coverage (qa.scoring) + rank prior + type cues.
+RANK_PRIOR = 0.6
+CUE_WEIGHT = 0.3
 SECOND_SENTENCE_RATIO = 0.8
-
-_NUMBER_Q = re.compile(r"多少|几[个位名次年天岁项件种家所座条]?|多大|多高|多长|多重|多远|多久|多深|比例|百分之")
-_NUMBER_A = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个位名次年天岁项件种家所座条元米人%％倍]")
-_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|几月|几号|哪个月|日期|时间|年代|朝代")
-_DATE_A = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|世纪|年代|昨天|今天|前天|[春夏秋冬]季|朝")
+# A sentence opening with one of these states a consequence: its cause, the sentence before, goes with it.
+_CONSEQUENCE = re.compile(r"(?:因此|所以|于是|因而|故而|由此|从此|在此背景下|结果)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -62,36 +73,25 @@ class Answer:
     sentences: list[Sentence] = field(default_factory=list)  # ranked candidates, best first
 
 
-def _type_bonus(question: str, sentence: str) -> float:
-    bonus = 0.0
-    if _NUMBER_Q.search(question) and _NUMBER_A.search(sentence):
-        bonus += 0.15
-    if _DATE_Q.search(question) and _DATE_A.search(sentence):
-        bonus += 0.15
-    return bonus
-
-
-def _best_window(text: str, start: int, end: int, score: Callable[[str], float]) -> tuple[int, int]:
-    """The run of whole clauses of ``text[start:end]`` with the best score that fits the answer limit."""
-    if end - start <= MAX_ANSWER_CHARS:
-        return start, end
-    cuts = [start] + [i + 1 for i in range(start, end - 1) if text[i] in CLAUSE_BREAKS] + [end]
-    best = (-1.0, start, min(end, start + MAX_ANSWER_CHARS))
-    for a in range(len(cuts) - 1):
-        for b in range(a + 1, len(cuts)):
-            if cuts[b] - cuts[a] > MAX_ANSWER_CHARS:
-                break
-            value = score(text[cuts[a] : cuts[b]])
-            if value > best[0]:
-                best = (value, cuts[a], cuts[b])
-    return best[1], best[2]
+@dataclass(frozen=True)
+class _Span:
+    chunk: Chunk  # the retrieved chunk the sentence was found through
+    start: int
+    end: int
+    rank: int
 
 
 class Composer:
     """Turns retrieved passages into an answer with citations."""
 
-    def __init__(self, weight: Callable[[str], float]) -> None:
+    def __init__(
+        self,
+        weight: Callable[[str], float],
+        chunks_by_article: Mapping[str, Sequence[Chunk]] | None = None,
+    ) -> None:
         self.weight = weight
+        # Lets a sentence found beside a retrieved passage be cited with the chunk that holds it.
+        self.chunks_by_article = chunks_by_article or {}
 
     def _coverage(self, query: Query) -> Callable[[str], float]:
         """Share of the question's words, weighted by how specific each word is, that a text contains."""
@@ -100,47 +100,102 @@ class Composer:
         return lambda text: sum(w for token, w in weights.items() if token in text) / total
 
     def relevance(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> float:
-        """How much of the question the best of the top passages addresses (0-1)."""
-        coverage = self._coverage(query)
-        return max(
-            (
-                coverage((articles[h.chunk.article_id].title + "\n" + h.chunk.text).lower())
-                for h in hits[:PASSAGES_FOR_RELEVANCE]
-            ),
-            default=0.0,
-        )
+        """How much of the question the best of the top passages addresses (0-1).
 
-    def rank_sentences(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> list[Sentence]:
-        coverage = self._coverage(query)
+        Each article among the top ``PASSAGES_FOR_RELEVANCE`` hits is judged by its title and the
+        candidate sentences found through those hits; the best article counts.
+        """
+        return self._relevance(query, self._spans(hits, articles), articles)
 
+    def _relevance(self, query: Query, spans: list[_Span], articles: dict[str, Article]) -> float:
+        coverage = self._coverage(query)
+        texts: dict[str, list[str]] = {}
+        for span in spans:
+            if span.rank < PASSAGES_FOR_RELEVANCE:
+                article = articles[span.chunk.article_id]
+                texts.setdefault(article.id, [article.title]).append(article.body[span.start : span.end])
+        return max((coverage("\n".join(parts).lower()) for parts in texts.values()), default=0.0)
+
+    def _chunk_holding(self, article_id: str, preferred: str, start: int, end: int) -> str:
+        """The chunk to cite for ``[start, end)``: ``preferred`` if it holds it all, else the one holding most."""
+        chunks = self.chunks_by_article.get(article_id, ())
+        if not chunks or any(c.id == preferred and c.start <= start and end <= c.end for c in chunks):
+            return preferred
+        return max(chunks, key=lambda c: min(c.end, end) - max(c.start, start)).id
+
+    def _spans(self, hits: list[Hit], articles: dict[str, Article]) -> list[_Span]:
+        """Candidate sentences: those of every hit, and those around the best hit in its article."""
+        spans: list[_Span] = []
         seen: set[tuple[str, int]] = set()
-        ranked: list[Sentence] = []
         for rank, hit in enumerate(hits):
             body = articles[hit.chunk.article_id].body
-            for s, e in sentence_spans(hit.chunk.text):
-                start, end = _best_window(body, hit.chunk.start + s, hit.chunk.start + e, coverage)
+            lo, hi = hit.chunk.start, hit.chunk.end
+            if rank == 0 and self.chunks_by_article:
+                lo, hi = max(0, lo - CONTEXT_CHARS), min(len(body), hi + CONTEXT_CHARS)
+            for s, e in sentence_spans(body[lo:hi], ANSWER_SENTENCE_END):
+                start, end = lo + s, lo + e
                 if (hit.chunk.article_id, start) in seen:
                     continue
                 seen.add((hit.chunk.article_id, start))
-                text = body[start:end]
-                cov = coverage(text.lower())
-                score = cov + 0.2 / (1 + rank) + _type_bonus(query.text, text)
-                ranked.append(Sentence(hit.chunk.article_id, hit.chunk.id, start, end, text, rank, score, cov))
+                spans.append(_Span(hit.chunk, start, end, rank))
+        return spans
+
+    def rank_sentences(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> list[Sentence]:
+        return self._rank(query, self._spans(hits, articles), articles, Cues.of(query.text))
+
+    def _rank(self, query: Query, spans: list[_Span], articles: dict[str, Article], cues: Cues) -> list[Sentence]:
+        texts = [articles[s.chunk.article_id].body[s.start : s.end].lower() for s in spans]
+        scorer = Scorer(query, texts, self.weight)
+        ranked: list[Sentence] = []
+        for span in spans:
+            article = articles[span.chunk.article_id]
+            coverage = scorer.for_title(article.title)
+            start, end = best_window(article.body, span.start, span.end, coverage, MAX_ANSWER_CHARS)
+            text = article.body[start:end]
+            cov = coverage(text)
+            score = cov + RANK_PRIOR / (1 + span.rank) + CUE_WEIGHT * cues.bonus(text)
+            start = _with_cause(article.body, start, end)
+            chunk_id = span.chunk.id
+            if not span.chunk.start <= start < end <= span.chunk.end:
+                chunk_id = self._chunk_holding(article.id, chunk_id, start, end)
+            ranked.append(Sentence(article.id, chunk_id, start, end, article.body[start:end], span.rank, score, cov))
         ranked.sort(key=lambda sentence: -sentence.score)
         return ranked
 
     def compose(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> Answer:
-        ranked = self.rank_sentences(query, hits, articles)
-        relevant = bool(ranked) and self.relevance(query, hits, articles) >= MIN_PASSAGE_COVERAGE
+        spans = self._spans(hits, articles)
+        cues = Cues.of(query.text)
+        ranked = self._rank(query, spans, articles, cues)
+        # A number the question names (a year, a count) must be in the article that answers it.
+        if numbers := _NUMBER.findall(query.text):
+            texts = {s.article_id: _article_text(articles[s.article_id]) for s in ranked}
+            ranked = [s for s in ranked if all(n in texts[s.article_id] for n in numbers)]
+        relevant = bool(ranked) and self._relevance(query, spans, articles) >= MIN_PASSAGE_COVERAGE
         chosen: list[Sentence] = []
         if relevant:
             chosen.append(ranked[0])
             for other in ranked[1:3]:
                 fits = len(ranked[0].text) + len(other.text) <= MAX_ANSWER_CHARS
-                if fits and other.score >= SECOND_SENTENCE_RATIO * ranked[0].score and other.coverage > 0:
+                best = ranked[0]
+                overlaps = other.article_id == best.article_id and other.start < best.end and best.start < other.end
+                if fits and not overlaps and other.score >= SECOND_SENTENCE_RATIO * ranked[0].score:
                     chosen.append(other)
                     break
+            if len(chosen) == 1 and cues.describe:
+                chosen[0] = self._run_on(chosen[0], articles[chosen[0].article_id])
         return self._cite(query.text, chosen, hits, articles, ranked)
+
+    def _run_on(self, sentence: Sentence, article: Article) -> Sentence:
+        """The sentence and the next one of its paragraph, when both fit the answer limit."""
+        body = article.body
+        paragraph_end = body.find("\n", sentence.end)
+        rest = body[sentence.end : paragraph_end if paragraph_end >= 0 else len(body)]
+        following = sentence_spans(rest, ANSWER_SENTENCE_END)
+        end = sentence.end + following[0][1] if following else sentence.end
+        if end == sentence.end or end - sentence.start > MAX_ANSWER_CHARS:
+            return sentence
+        chunk_id = self._chunk_holding(article.id, sentence.chunk_id, sentence.start, end)
+        return replace(sentence, chunk_id=chunk_id, end=end, text=body[sentence.start : end])
 
     def _cite(
         self,
@@ -152,11 +207,12 @@ class Composer:
     ) -> Answer:
         citations: list[Citation] = []
         parts: list[str] = []
-        hit_by_chunk = {hit.chunk.id: hit for hit in hits}
+        score_by_article = {}
+        for hit in reversed(hits):
+            score_by_article[hit.chunk.article_id] = hit.score
         # Keep the chosen sentences in reading order when they come from the same article.
         for sentence in sorted(chosen, key=lambda s: (s.rank, s.start)):
             n = len(citations) + 1
-            hit = hit_by_chunk[sentence.chunk_id]
             citations.append(
                 Citation(
                     n,
@@ -165,7 +221,7 @@ class Composer:
                     sentence.text,
                     sentence.start,
                     sentence.end,
-                    hit.score,
+                    score_by_article[sentence.article_id],
                 )
             )
             parts.append(f"{sentence.text}[{n}]")
@@ -184,3 +240,18 @@ class Composer:
                     )
                 )
         return Answer(question, "".join(parts), not chosen, citations, ranked)
+
+
+def _article_text(article: Article) -> str:
+    return article.title + "\n" + article.body
+
+
+def _with_cause(body: str, start: int, end: int) -> int:
+    """Where the answer starts: earlier by one sentence when this one opens with 因此 / 所以 and both fit."""
+    if not _CONSEQUENCE.match(body, start):
+        return start
+    paragraph = body.rfind("\n", 0, start) + 1
+    before = sentence_spans(body[paragraph:start], ANSWER_SENTENCE_END)
+    if before and end - (paragraph + before[-1][0]) <= MAX_ANSWER_CHARS:
+        return paragraph + before[-1][0]
+    return start

@@ -9,6 +9,7 @@ everything again. Either way the result is a complete new version, switched to a
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ import jieba
 import numpy as np
 
 from qa.carry_over import carry_over, nothing_carried
-from qa.chunking import chunk_article
+from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, chunk_article
 from qa.corpus import read_deleted
 from qa.embedding import Embedder
 from qa.index.cache import CACHE_FILE, ChunkCache, text_key
@@ -32,23 +33,26 @@ from qa.index.store import (
     clean_staging,
     current_version_dir,
     make_manifest,
+    manifest_space,
     prune_versions,
     read_articles,
     read_chunks,
     read_manifest,
     read_sources,
+    read_words,
     save_index,
 )
 from qa.ingest.incremental import FileRecord, read_corpus
 from qa.models import Article, Chunk
-from qa.tokenize import STOPWORDS, Tokenizer
+from qa.tokenize import STOPWORDS, Tokenizer, corpus_words
 
 logger = logging.getLogger(__name__)
 
 # Texts embedded per call and committed to the cache together: what a killed build can lose.
 EMBED_BATCH = 256
-# Tokens depend on jieba and the stopword list: a change to either must not reuse cached tokens.
-TOKENS_KIND = "jieba-{}-{}".format(
+# Tokens depend on jieba, how corpus words are added (revision 2: frequencies against jieba's own dictionary)
+# and the stopword list: a change to any must not reuse cached tokens.
+TOKENS_KIND = "jieba-{}-words2-{}".format(
     jieba.__version__, hashlib.blake2b(" ".join(sorted(STOPWORDS)).encode(), digest_size=6).hexdigest()
 )
 
@@ -113,6 +117,7 @@ class Previous:
     chunks: dict[str, list[Chunk]]  # by article id
     rows: list[Chunk]  # in the row order of its dense index
     records: dict[str, FileRecord] | None  # None: written by a build that did not record files
+    words: list[str]  # corpus words its keyword index was segmented with
 
 
 def load_previous(index_root: Path) -> Previous | None:
@@ -134,7 +139,7 @@ def load_previous(index_root: Path) -> Previous | None:
     except Exception as exc:  # damaged: the new version is built without it
         logger.warning("cannot reuse version %s (%s): building everything", version_dir, exc)
         return None
-    return Previous(version_dir, manifest, articles, chunks, rows, records)
+    return Previous(version_dir, manifest, articles, chunks, rows, records, read_words(version_dir))
 
 
 def build_index(
@@ -142,8 +147,8 @@ def build_index(
     index_dir: Path,
     embedder: Embedder,
     tokenizer: Tokenizer,
-    chunk_size: int = 240,
-    chunk_overlap: int = 60,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
     show_progress: bool = False,
     *,
     full: bool = False,
@@ -172,8 +177,8 @@ def update_index(
     index_dir: Path,
     embedder: Embedder,
     tokenizer: Tokenizer,
-    chunk_size: int = 240,
-    chunk_overlap: int = 60,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP,
     show_progress: bool = False,
     *,
     full: bool = False,
@@ -190,6 +195,9 @@ def update_index(
         reuse.records if reuse else None,
         reuse.articles if reuse else None,
         read_deleted(corpus_dir),
+        # Even a full rebuild keeps what a file that can no longer be read held (see read_corpus).
+        fallback=previous.records if previous else None,
+        fallback_articles=previous.articles if previous else None,
     )
     old = previous.articles if previous else {}
     new_ids = {a.id for a in corpus.articles}
@@ -247,16 +255,27 @@ def update_index(
             key = keyed[i] = text_key(chunks[i].text)
         return key
 
+    # Title names are kept whole by jieba (qa.tokenize.corpus_words); queries use the same words.
+    words = corpus_words(article.title for article in corpus.articles)
+    tokenizer = tokenizer.with_words(words)
     carried = (
-        carry_over(reuse.version_dir, origin, len(reuse.rows), embedder.name, embedder.dimension, reuse.manifest)
+        carry_over(reuse.version_dir, origin, len(reuse.rows), embedder.space, embedder.dimension, reuse.manifest)
         if reuse is not None and any(row >= 0 for row in origin)
         else nothing_carried(len(chunks))
     )
+    if reuse is not None and reuse.manifest.get("tokens") != TOKENS_KIND:
+        carried.terms = None  # segmented by another tokenizer: every chunk is tokenised (or found in the cache)
+    changed_words = set(words) ^ set(reuse.words) if reuse is not None else set()
+    # Tokens of a text holding a corpus word added or removed since were segmented differently then.
+    stale = _containing(chunks, changed_words)
+    carried.retokenize(stale)
     with ChunkCache(index_dir / CACHE_FILE) as cache, ThreadPoolExecutor(1, "tokenize") as background:
         # Tokenising (jieba, pure Python) runs in a thread while the model embeds (torch releases the GIL).
         need_tokens = carried.need_tokens().tolist()
         token_keys = [key_of(i) for i in need_tokens]
         found_tokens = {} if full else cache.tokens(TOKENS_KIND, set(token_keys))
+        for i in stale:
+            found_tokens.pop(key_of(i), None)
         missing_tokens = {key: chunks[i].text for i, key in zip(need_tokens, token_keys) if key not in found_tokens}
         tokenized = background.submit(lambda: [(k, tokenizer.tokens(t)) for k, t in missing_tokens.items()])
         todo = carried.need_vectors().tolist()
@@ -296,8 +315,12 @@ def update_index(
                 len(corpus.articles),
                 len(chunks),
                 dense_index=dense.kind,
+                vector_space=embedder.space,
+                tokens=TOKENS_KIND,
                 **chunking,
+                words=len(words),
             ),
+            words=words,
             sources={source: record.to_dict() for source, record in corpus.records.items()},
             terms=terms,
         )
@@ -316,7 +339,7 @@ def _up_to_date(previous: Previous, articles: list[Article], embedder: Embedder,
     """Whether the previous version already is what this build would write."""
     return (
         previous.records is not None  # else write a version that has them
-        and previous.manifest.get("model") == embedder.name
+        and manifest_space(previous.manifest) == embedder.space
         and not (summary.added or summary.changed or summary.removed)
         and [a.id for a in articles] == list(previous.articles)
     )
@@ -334,12 +357,12 @@ def _vectors(
 ) -> tuple[np.ndarray, int]:
     """One vector per chunk: from the cache, else the previous version, else the embedder."""
     dimension = embedder.dimension
-    found = {} if full else cache.vectors(embedder.name, set(keys), dimension)
+    found = {} if full else cache.vectors(embedder.space, set(keys), dimension)
     texts = {key: chunk.text for key, chunk in zip(keys, chunks) if key not in found}
     if texts and previous is not None and not full:
         seeded = _from_previous(previous, embedder, texts, carried_rows)
         if seeded:
-            cache.put_vectors(embedder.name, seeded.items())
+            cache.put_vectors(embedder.space, seeded.items())
             found.update(seeded)
             texts = {key: text for key, text in texts.items() if key not in seeded}
     # Shortest first: batches of similar lengths pad less (the model pads each batch to its longest text).
@@ -351,7 +374,7 @@ def _vectors(
         if vectors.shape != (len(batch), dimension):
             raise RuntimeError(f"embedder returned shape {vectors.shape} for {len(batch)} texts")
         pairs = [(key, vector) for (key, _), vector in zip(batch, vectors)]
-        cache.put_vectors(embedder.name, pairs)  # committed: survives a build killed after this
+        cache.put_vectors(embedder.space, pairs)  # committed: survives a build killed after this
         found.update(pairs)
         if progress is not None:
             progress.update(len(batch))
@@ -379,7 +402,7 @@ def _from_previous(
     """Vectors of ``texts`` stored in the previous version (when its cache entries are gone).
 
     Rows in ``skip`` (taken over whole by this build) are not looked at: their texts are kept ones."""
-    if previous.manifest.get("model") != embedder.name or previous.manifest.get("dimension") != embedder.dimension:
+    if manifest_space(previous.manifest) != embedder.space or previous.manifest.get("dimension") != embedder.dimension:
         return {}
     rows: dict[bytes, int] = {}
     for row, chunk in enumerate(previous.rows):
@@ -396,6 +419,14 @@ def _from_previous(
     except Exception as exc:  # only an optimisation
         logger.warning("cannot read vectors of %s: %s", previous.version_dir, exc)
         return {}
+
+
+def _containing(chunks: list[Chunk], words: set[str]) -> list[int]:
+    """Positions of the chunks whose text contains any of ``words``."""
+    if not words:
+        return []
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return [i for i, chunk in enumerate(chunks) if pattern.search(chunk.text)]
 
 
 def _trim_cache(cache: ChunkCache, keys: Callable[[], list[bytes]], count: int) -> None:

@@ -8,13 +8,13 @@ chunks of new and changed articles go through the cache and the embedder.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from qa.index.dense import DenseIndex
-from qa.index.store import read_terms
+from qa.index.store import manifest_space, read_terms
 from qa.index.terms import TermCounts
 
 logger = logging.getLogger(__name__)
@@ -27,9 +27,21 @@ class CarriedOver:
     origin: np.ndarray  # per new chunk: its row in the previous version, -1 for a new text
     dense: DenseIndex | None  # None: vectors cannot be taken over (other model, unreadable)
     terms: TermCounts | None  # None: that version has no term counts
+    stale_terms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def _origin(self, part: object) -> np.ndarray:
         return self.origin if part is not None else np.full(len(self.origin), -1, dtype=np.int64)
+
+    def retokenize(self, positions: list[int]) -> None:
+        """Take no term counts over for the chunks at ``positions`` (segmented differently now)."""
+        self.stale_terms = np.asarray(positions, dtype=np.int64)
+
+    def _term_origin(self) -> np.ndarray:
+        origin = self._origin(self.terms)
+        if len(self.stale_terms):
+            origin = origin.copy()
+            origin[self.stale_terms] = -1
+        return origin
 
     def vector_origin(self) -> np.ndarray:
         """Per chunk: the previous row its vector is taken from, -1 for ``need_vectors()`` chunks."""
@@ -45,7 +57,7 @@ class CarriedOver:
 
     def need_tokens(self) -> np.ndarray:
         """Positions of the chunks whose tokens must come from elsewhere (cache, tokenizer)."""
-        return np.flatnonzero(self._origin(self.terms) < 0)
+        return np.flatnonzero(self._term_origin() < 0)
 
     def vectors(self, new_vectors: np.ndarray, dimension: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Vectors of all chunks in order: kept rows from the previous version, ``need_vectors()`` rows given;
@@ -60,7 +72,7 @@ class CarriedOver:
 
     def term_counts(self, new_tokens: list[list[str]]) -> TermCounts:
         """Term counts of all chunks in order: kept rows from the previous version, ``need_tokens()`` rows given."""
-        origin = self._origin(self.terms)
+        origin = self._term_origin()
         kept, new = np.flatnonzero(origin >= 0), np.flatnonzero(origin < 0)
         if self.terms is None:
             return TermCounts.from_tokens(new_tokens)
@@ -72,13 +84,13 @@ class CarriedOver:
 
 
 def carry_over(
-    version_dir: Path, origin: list[int], rows: int, model: str, dimension: int, manifest: dict
+    version_dir: Path, origin: list[int], rows: int, space: str, dimension: int, manifest: dict
 ) -> CarriedOver:
     """Open the parts of ``version_dir`` (``rows`` chunks) that the chunks at ``origin`` can take over."""
     origin_array = np.asarray(origin, dtype=np.int64)
     dense = terms = None
     try:
-        if manifest.get("model") == model and manifest.get("dimension") == dimension:
+        if manifest_space(manifest) == space and manifest.get("dimension") == dimension:
             dense = DenseIndex.load(version_dir / "dense.faiss", mmap=True)
             if len(dense) != rows:
                 dense = None

@@ -3,6 +3,10 @@
 from qa.models import Article, Chunk
 from qa.text import sentence_spans
 
+# Defaults of QA_CHUNK_SIZE / QA_CHUNK_OVERLAP, chosen on docs/EVAL.md's measurements.
+DEFAULT_CHUNK_SIZE = 240
+DEFAULT_CHUNK_OVERLAP = 90
+
 # Where to cut a sentence that alone is longer than a chunk: after a comma-like mark if there is one.
 SOFT_BREAKS = "，,、：:"
 
@@ -21,7 +25,9 @@ def _split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, i
     return pieces
 
 
-def chunk_article(article: Article, size: int = 240, overlap: int = 60) -> list[Chunk]:
+def chunk_article(
+    article: Article, size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP
+) -> list[Chunk]:
     """Pack whole sentences into chunks of about ``size`` characters.
 
     Consecutive chunks share trailing sentences worth at most ``overlap`` characters, so a fact that
@@ -55,6 +61,8 @@ def chunk_article(article: Article, size: int = 240, overlap: int = 60) -> list[
     return chunks
 
 
-def chunk_articles(articles: list[Article], size: int = 240, overlap: int = 60) -> list[Chunk]:
+def chunk_articles(
+    articles: list[Article], size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP
+) -> list[Chunk]:
     """Chunks of every article, in article order; never across articles."""
     return [chunk for article in articles for chunk in chunk_article(article, size, overlap)]

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from qa.errors import InvalidInput
 from qa.ingest.incremental import API_DIR
 from qa.ingest.jsonl import article_from_record, validate_article_id
 from qa.models import Article
@@ -81,7 +82,7 @@ def api_path(corpus_dir: Path, article_id: str) -> Path:
     folder = (corpus_dir / API_DIR).resolve()
     path = (corpus_dir / api_source(article_id)).resolve()
     if path.parent != folder:
-        raise ValueError(f"article id {article_id!r} does not name a file inside {folder}")
+        raise InvalidInput(f"article id {article_id!r} does not name a file inside corpus/{API_DIR}")
     return path
 
 
@@ -94,9 +95,9 @@ def parse_records(payload: Any) -> list[tuple[Article, dict[str, Any]]]:
     single = isinstance(payload, dict)
     records = [payload] if single else payload
     if not isinstance(records, list) or not records:
-        raise ValueError("expected an article object or a non-empty list of them")
+        raise InvalidInput("expected an article object or a non-empty list of them")
     if len(records) > MAX_ARTICLES_PER_REQUEST:
-        raise ValueError(f"at most {MAX_ARTICLES_PER_REQUEST} articles per request, got {len(records)}")
+        raise InvalidInput(f"at most {MAX_ARTICLES_PER_REQUEST} articles per request, got {len(records)}")
     parsed: list[tuple[Article, dict[str, Any]]] = []
     seen: set[str] = set()
     for number, record in enumerate(records):
@@ -104,9 +105,9 @@ def parse_records(payload: Any) -> list[tuple[Article, dict[str, Any]]]:
         try:
             article = article_from_record(record, source="")
         except ValueError as exc:
-            raise ValueError(f"{where}{exc}") from None
+            raise InvalidInput(f"{where}{exc}") from None
         if article.id in seen:
-            raise ValueError(f"{where}duplicate id {article.id!r} in this request")
+            raise InvalidInput(f"{where}duplicate id {article.id!r} in this request")
         seen.add(article.id)
         if not article.source:
             article = replace(article, source=api_source(article.id))

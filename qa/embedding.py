@@ -19,6 +19,9 @@ class Embedder(Protocol):
 
     name: str
     dimension: int
+    # Which vectors are comparable with this embedder's: the model, plus runtime and quantisation when those
+    # change the vectors (int8). A build reuses stored vectors only of the same space.
+    space: str
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
 
@@ -72,6 +75,7 @@ class SentenceTransformerEmbedder:
         elif quantize != "none":
             raise ValueError(f"quantize must be 'none' or 'int8', got {quantize!r}")
         self.quantize = quantize
+        self.space = vector_space(name, "torch", quantize)
         logger.info("loaded embedding model %s (%d-d, %s) from %s", name, self.dimension, quantize, path)
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
@@ -105,6 +109,7 @@ class HashEmbedder:
 
     def __init__(self, dimension: int = 64, name: str = "hash-test") -> None:
         self.name = name
+        self.space = name
         self.dimension = dimension
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
@@ -118,6 +123,12 @@ class HashEmbedder:
 
 
 HASH_MODEL = "hash-test"
+
+
+def vector_space(model: str, backend: str, quantize: str) -> str:
+    """The ``Embedder.space`` of ``model`` run this way: float weights give the same vectors on either
+    runtime (within 1e-5); int8 weights are quantised differently by each."""
+    return model if quantize == "none" else f"{model} ({backend}, {quantize})"
 
 
 def load_embedder(

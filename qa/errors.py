@@ -5,6 +5,10 @@ class QAError(Exception):
     """Base class for every error this package raises on purpose."""
 
 
+class InvalidInput(QAError, ValueError):
+    """Input from a client breaks a rule (the HTTP layer answers 422); the message names the field."""
+
+
 class IngestError(QAError):
     """A corpus file or one of its records could not be turned into articles."""
 

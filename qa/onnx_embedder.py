@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embedding import resolve_model
+from qa.embedding import resolve_model, vector_space
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ class OnnxEmbedder:
         self.name = name
         self.batch_size = batch_size
         self.quantize = quantize
+        self.space = vector_space(name, "onnx", quantize)
         self.dimension = int(modules[1].get_config_dict()["embedding_dimension"])
         self._pooling = pooling
         self._tokenizer = modules[0].tokenizer

@@ -19,6 +19,7 @@ class QuestionCache:
             raise ValueError(f"size must be >= 0, got {size}")
         self.inner = embedder
         self.name = embedder.name
+        self.space = embedder.space
         self.dimension = embedder.dimension
         self.size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -11,6 +12,9 @@ from qa.models import Chunk
 from qa.tokenize import Tokenizer
 
 RRF_K = 60
+# Which retrievers feed the ranking: both fused (the service), or one alone (baselines in qa.eval).
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -45,21 +49,38 @@ class Query:
 class Retriever:
     """Searches one loaded index version. Built with its parts; never loads a model itself."""
 
-    def __init__(self, data: IndexData, embedder: Embedder, tokenizer: Tokenizer, candidates: int = 30) -> None:
+    def __init__(
+        self,
+        data: IndexData,
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        candidates: int = 30,
+        mode: RetrievalMode = "hybrid",
+    ) -> None:
+        if mode not in RETRIEVAL_MODES:
+            raise ValueError(f"mode must be one of {', '.join(RETRIEVAL_MODES)}, got {mode!r}")
         self.data = data
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.candidates = candidates
+        self.mode = mode
 
     def prepare(self, question: str) -> Query:
         return Query(question, self.tokenizer.tokens(question), self.embedder.encode([question])[0])
 
     def search(self, query: Query, top_k: int) -> list[Hit]:
-        dense_rows, dense_scores = self.data.dense.search(query.vector, self.candidates)
-        sparse_rows, sparse_scores = self.data.sparse.search(query.tokens, self.candidates)
-        dense_by_row = dict(zip(dense_rows.tolist(), dense_scores.tolist()))
-        sparse_by_row = dict(zip(sparse_rows.tolist(), sparse_scores.tolist()))
-        fused = reciprocal_rank_fusion([dense_rows.tolist(), sparse_rows.tolist()])
+        rankings: list[list[int]] = []
+        dense_by_row: dict[int, float] = {}
+        sparse_by_row: dict[int, float] = {}
+        if self.mode != "bm25":
+            rows, scores = self.data.dense.search(query.vector, self.candidates)
+            rankings.append(rows.tolist())
+            dense_by_row = dict(zip(rankings[-1], scores.tolist()))
+        if self.mode != "dense":
+            rows, scores = self.data.sparse.search(query.tokens, self.candidates)
+            rankings.append(rows.tolist())
+            sparse_by_row = dict(zip(rankings[-1], scores.tolist()))
+        fused = reciprocal_rank_fusion(rankings)
         hits: list[Hit] = []
         for row, score in fused:
             chunk = self.data.chunks[row]

@@ -7,8 +7,8 @@ from qa.answer import Answer, Composer
 from qa.embedding import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
-from qa.models import Article
-from qa.retrieval import Hit, Retriever
+from qa.models import Article, Chunk
+from qa.retrieval import Hit, RetrievalMode, Retriever
 from qa.tokenize import Tokenizer, term_weight
 
 
@@ -22,10 +22,21 @@ class TimedAnswer:
 class QAService:
     """Answers questions from one index version; a new version means a new service object."""
 
-    def __init__(self, data: IndexData, embedder: Embedder, tokenizer: Tokenizer, candidates: int = 30) -> None:
+    def __init__(
+        self,
+        data: IndexData,
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        candidates: int = 30,
+        mode: RetrievalMode = "hybrid",
+    ) -> None:
         self.data = data
-        self.retriever = Retriever(data, embedder, tokenizer, candidates)
-        self.composer = Composer(term_weight)
+        # Queries are segmented with the corpus words the keyword index was built with.
+        self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
+        chunks_by_article: dict[str, list[Chunk]] = {}
+        for chunk in data.chunks:
+            chunks_by_article.setdefault(chunk.article_id, []).append(chunk)
+        self.composer = Composer(term_weight, chunks_by_article)
 
     def ask(self, question: str, top_k: int = 5, retrieval_query: str | None = None) -> TimedAnswer:
         """Answer ``question``. ``retrieval_query``, when given, is searched and answered instead (a follow-up

@@ -1,10 +1,13 @@
 """All settings in one place, overridable by environment variables prefixed ``QA_``."""
 
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
 
 if TYPE_CHECKING:
     from qa.index.dense import DenseConfig
@@ -26,8 +29,10 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the server listens on.")
-    chunk_size: int = Field(240, ge=50, le=4000, description="Target chunk length in characters.")
-    chunk_overlap: int = Field(60, ge=0, le=1000, description="Characters of context repeated between chunks.")
+    chunk_size: int = Field(DEFAULT_CHUNK_SIZE, ge=50, le=4000, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(
+        DEFAULT_CHUNK_OVERLAP, ge=0, le=1000, description="Characters of context repeated between chunks."
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     candidates: int = Field(30, ge=1, le=1000, description="Candidates each retriever contributes to fusion.")
     log_level: str = Field("info", description="Log level of the server.")
@@ -77,6 +82,25 @@ class Settings(BaseSettings):
         from qa.index.dense import DenseConfig
 
         return DenseConfig(flat_max=self.dense_flat_max, nprobe=self.dense_nprobe)
+
+    # Reliability and security of the HTTP layer (qa/api/middleware.py).
+    max_body_bytes: int = Field(1024 * 1024, ge=1, description="Largest request body accepted (413 beyond).")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser (comma-separated or a JSON list; '*': any); "
+        "empty: no cross-origin calls.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """Accept ``https://a.example,https://b.example`` as well as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
 
 
 def get_settings() -> Settings:

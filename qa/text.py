@@ -1,13 +1,17 @@
 """Chinese text helpers shared by parsing, chunking and answering."""
 
 import re
+from functools import cache
 
 # Characters that end a sentence. Half-width '.' is left out: it appears in numbers (1.1亿元).
 SENTENCE_END = "。！？!?；;…"
 # Closing quotes and brackets that belong to the sentence they close.
 CLOSERS = "”’」』）)》】〕\"'"
 
-_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*|$)")
+
+@cache
+def _sentence_re(ends: str) -> re.Pattern[str]:
+    return re.compile(rf"[^{re.escape(ends)}\n]*(?:[{re.escape(ends)}]+[{re.escape(CLOSERS)}]*|$)")
 
 
 def ends_sentence(text: str) -> bool:
@@ -16,10 +20,13 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text``: never across a newline, surrounding whitespace excluded."""
+def sentence_spans(text: str, ends: str = SENTENCE_END) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text``: never across a newline, surrounding whitespace excluded.
+
+    ``ends`` are the characters that close a sentence (answers leave out the semicolons).
+    """
     spans = []
-    for match in _SENTENCE_RE.finditer(text):
+    for match in _sentence_re(ends).finditer(text):
         start, end = match.span()
         while start < end and text[start].isspace():
             start += 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.build import BuildSummary, update_index
+from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
 from qa.corpus import (
     DELETED_FILE,
     api_path,
@@ -42,8 +43,8 @@ class IndexUpdater:
     index_dir: Path
     embedder: Embedder
     tokenizer: Tokenizer
-    chunk_size: int = 240
-    chunk_overlap: int = 60
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP
     keep_versions: int = 3
     lock_timeout: float = 30.0
     dense_config: DenseConfig | None = None

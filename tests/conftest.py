@@ -58,7 +58,7 @@ def sample_service(sample_index: IndexData, model: Embedder, tokenizer: Tokenize
 DISTRACTORS = [
     {
         "id": "hospital-equipment",
-        "title": "市慈善总会向人民医院捐赠医疗设备",
+        "title": "市慈善总会捐赠急诊医疗设备",
         "date": "4月3日",
         "author": "王晓",
         "body": "本报讯 4月3日,市慈善总会向无锡市人民医院捐赠价值300万元的医疗设备,用于医院新建的急诊中心。"

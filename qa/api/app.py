@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from qa.api import errors
+from qa.api import errors, middleware
 from qa.api.reloader import IndexReloader
 from qa.api.routes import admin, articles, ask, health, openai, web
 from qa.chat.replies import create_chat
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.settings = settings
     errors.install(app)
+    middleware.install(app, settings)
     for module in (ask, articles, health, admin, openai, web):
         app.include_router(module.router)
     return app

@@ -1,7 +1,8 @@
 """Errors of the /v1 (OpenAI-compatible) routes, in OpenAI's shape: ``{"error": {"message", "type", ...}}``.
 
 Chat clients read that shape; the status codes are the ones the rest of the API uses (bad input 422,
-index not ready 503). Routes opt in with ``APIRouter(route_class=OpenAIRoute)``.
+index not ready 503). ``qa.api.errors`` answers in this shape for every path under /v1; routes opt in
+with ``APIRouter(route_class=OpenAIRoute)`` so their errors are shaped even before reaching it.
 """
 
 from collections.abc import Callable, Coroutine
@@ -12,18 +13,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from qa.api.errors import describe_validation
+from qa.api.errors import domain_problem, respond, validation_problem
 from qa.chat.openai_format import error_body
-from qa.errors import IndexStoreError
+from qa.errors import QAError
 
 
 def openai_error(status: int, message: str, kind: str, param: str | None = None, code: str | None = None) -> Response:
     return JSONResponse(status_code=status, content=error_body(message, kind, param, code))
-
-
-def _param(loc: tuple) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "path", "query")]
-    return ".".join(parts) or None
 
 
 class OpenAIRoute(APIRoute):
@@ -36,12 +32,11 @@ class OpenAIRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
-                errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-                param = _param(tuple(errors[0].get("loc", ()))) if errors else None
-                return openai_error(422, describe_validation(errors), "invalid_request_error", param)
-            except IndexStoreError as exc:
-                return openai_error(503, f"index not available: {exc}", "service_unavailable", code="index_not_ready")
-            except ValueError as exc:
-                return openai_error(422, str(exc), "invalid_request_error")
+                return respond(request, validation_problem(request, exc))
+            except QAError as exc:
+                problem = domain_problem(exc)
+                if problem is None:
+                    raise
+                return respond(request, problem)
 
         return route

@@ -3,7 +3,8 @@
 Routes read ``app.state.service`` once per request (``ServiceDep``) and use that object to the end,
 so each response comes from one complete version. The reloader loads the version ``CURRENT`` names
 in a worker thread while the old service keeps answering, then replaces ``app.state.service``. A
-version that fails to load is logged and skipped; the old one keeps serving.
+version that fails to load (missing, truncated or garbage files, a bad manifest) is logged and
+skipped; the old one keeps serving and ``/health`` reports the problem in ``problem``.
 """
 
 import asyncio
@@ -49,6 +50,11 @@ class IndexReloader:
         service: QAService | None = self._state.service
         return service.data.version if service is not None else None
 
+    def _problem(self, reason: str) -> str:
+        """What /health and a 503 say: the reason, and which version is answering meanwhile."""
+        served = self.served_version
+        return f"{reason}; still serving version {served}" if served else reason
+
     def _load(self, version_dir: Path) -> QAService:
         data = load_version(version_dir, self._embedder.name, mmap=self._mmap)
         if self._nprobe is not None:
@@ -65,9 +71,16 @@ class IndexReloader:
                     self._state.index_problem = str(exc)
                 return self.served_version
             except Exception as exc:
-                logger.error("cannot read the index pointer: %s", exc)
+                problem = self._problem(str(exc))
+                if problem != self._state.index_problem:  # once, not at every check
+                    logger.error("cannot read the index pointer: %s", exc)
+                self._state.index_problem = problem
                 return self.served_version
-            if target.name == self.served_version or (target.name == self._failed and not retry_failed):
+            if target.name == self.served_version:  # e.g. CURRENT was rolled back after a bad version
+                self._state.index_problem = None
+                self._failed = None
+                return self.served_version
+            if target.name == self._failed and not retry_failed:
                 return self.served_version
             try:
                 service = await asyncio.to_thread(self._load, target)
@@ -78,6 +91,7 @@ class IndexReloader:
                     logger.error("not serving answers: %s", exc)
                 else:
                     logger.error("keeping version %s: cannot load %s: %s", self.served_version, target.name, exc)
+                    self._state.index_problem = self._problem(f"cannot load {target.name}: {exc}")
                 return self.served_version
             previous = self.served_version
             self._state.service = service  # the swap: one assignment

@@ -1,14 +1,40 @@
 """Request and response models of the HTTP API."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 from qa.answer import Answer, Citation
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 from qa.models import Article
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+MAX_QUESTION_CHARS = 1000
+# "Contains a character that is not whitespace", with Python's idea of whitespace (what str.strip()
+# removes), written so JSON Schema (ECMA) and Python regexes read it alike: the documented rule is
+# exactly the enforced one.
+NOT_BLANK = "[^\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+
+
+def _not_blank(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise ValueError("must contain text, not only whitespace")
+    return text
+
+
+def whole_number(value: Any) -> Any:
+    """JSON does not tell 5 from 5.0; both are the integer 5 (strings and booleans stay refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Question = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra={"pattern": NOT_BLANK}),
+    AfterValidator(_not_blank),
+]
+TopK = Annotated[int, Field(ge=1, le=20, strict=True), BeforeValidator(whole_number)]
 
 
 class HistoryMessage(BaseModel):
@@ -20,8 +46,8 @@ class HistoryMessage(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: Question = Field(description="The question, 1-1000 characters after trimming.")
-    top_k: int = Field(5, ge=1, le=20, strict=True, description="How many passages to return (1-20).")
+    question: Question = Field(description="The question: 1-1000 characters, not only whitespace (trimmed).")
+    top_k: TopK = Field(5, description="How many passages to return (1-20).")
     history: list[HistoryMessage] = Field(
         default_factory=list,
         max_length=MAX_HISTORY_MESSAGES,
@@ -107,7 +133,24 @@ class HealthOut(BaseModel):
     built_at: str | None
     version: str | None
     worker_pid: int | None = Field(None, description="Process id of the server worker that answered (QA_WORKERS).")
+    problem: str | None = Field(
+        None, description="Why the index on disk is not (or not all) being served, e.g. a damaged new version."
+    )
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where: 'body', then the field path.")
+    msg: str
+    type: str
 
 
 class ErrorOut(BaseModel):
-    detail: str
+    """Every error outside /v1: ``message`` is one line naming the problem (and the field)."""
+
+    detail: str | list[FieldError] = Field(description="The message, or for a validation error each problem.")
+    message: str = Field(description="What was wrong, e.g. 'top_k: Input should be less than or equal to 20'.")
+
+
+ERROR = {"model": ErrorOut}
+# The errors any route with a JSON body can answer (bodies are limited by QA_MAX_BODY_BYTES).
+BODY_ERRORS = {413: ERROR, 415: ERROR, 422: ERROR}

@@ -1,8 +1,53 @@
 """Request and response models of the admin API."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
+from qa.api.schemas import NOT_BLANK
 from qa.build import BuildSummary
+from qa.corpus import MAX_ARTICLES_PER_REQUEST
+from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE, MAX_TITLE_CHARS, OPTIONAL_FIELDS
+
+# POST /articles reads its body itself (qa/corpus.py: parse_records), so that a 422 names the item and
+# field in the words of the JSON Lines rules. This schema documents exactly those rules.
+_OPTIONAL_TEXT = {"type": ["string", "null"]}
+ARTICLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Article",
+    "description": "The JSON Lines fields: title and body (or paragraphs) required; other fields are ignored.",
+    "required": ["title"],
+    "properties": {
+        "id": {
+            "type": ["string", "null"],
+            "pattern": ARTICLE_ID_RE.pattern,
+            "maxLength": ARTICLE_ID_MAX,
+            "description": "Letters, digits, '.', '_', '-' (no '..'); derived from the content when absent.",
+        },
+        "title": {"type": "string", "pattern": NOT_BLANK, "maxLength": MAX_TITLE_CHARS},
+        "body": {"description": "Paragraphs separated by line breaks (a string; ignored when paragraphs is given)."},
+        "paragraphs": {"type": ["array", "null"], "items": {"type": "string"}},
+        **{name: _OPTIONAL_TEXT for name in (*OPTIONAL_FIELDS, "source")},
+    },
+    # Text comes from 'paragraphs' when given (not null), else from 'body'; either must hold some text.
+    "anyOf": [
+        {
+            "required": ["paragraphs"],
+            "properties": {"paragraphs": {"type": "array", "contains": {"type": "string", "pattern": NOT_BLANK}}},
+        },
+        {
+            "required": ["body"],
+            "properties": {"body": {"type": "string", "pattern": NOT_BLANK}, "paragraphs": {"type": "null"}},
+        },
+    ],
+}
+ARTICLES_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        ARTICLE_SCHEMA,
+        {"type": "array", "items": ARTICLE_SCHEMA, "minItems": 1, "maxItems": MAX_ARTICLES_PER_REQUEST},
+    ],
+    "description": "One article, or a list of them with distinct ids.",
+}
 
 
 class ReindexRequest(BaseModel):

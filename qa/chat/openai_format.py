@@ -8,14 +8,15 @@ ignored. Replies add two fields of our own: ``citations`` (as in /ask) and ``no_
 
 import time
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from qa.api.schemas import CitationOut
+from qa.api.schemas import CitationOut, TopK, whole_number
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 
 MAX_QUESTION_CHARS = 1000  # as /ask's question
+PositiveInt = Annotated[int, Field(ge=1, strict=True), BeforeValidator(whole_number)]
 
 
 class ChatMessage(BaseModel):
@@ -45,7 +46,7 @@ class ChatMessage(BaseModel):
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    include_usage: bool = False
+    include_usage: bool = Field(False, strict=True)
 
 
 class ChatCompletionRequest(BaseModel):
@@ -59,14 +60,17 @@ class ChatCompletionRequest(BaseModel):
         description="The conversation; the last message is the user's question.",
     )
     model: str | None = Field(None, description="Accepted and ignored: replies name the service's model.")
-    stream: bool = Field(False, description="Server-sent events in the chat.completion.chunk format.")
-    n: int = Field(1, ge=1, le=1, description="Only one choice is produced.")
-    temperature: float | None = Field(None, ge=0, le=2)
-    top_p: float | None = Field(None, ge=0, le=1)
-    max_tokens: int | None = Field(None, ge=1)
-    max_completion_tokens: int | None = Field(None, ge=1)
+    # Strict types: a string or a boolean where a number belongs is an error, not silently converted.
+    stream: bool = Field(False, strict=True, description="Server-sent events in the chat.completion.chunk format.")
+    n: Annotated[int, Field(ge=1, le=1, strict=True), BeforeValidator(whole_number)] = Field(
+        1, description="Only one choice is produced."
+    )
+    temperature: Annotated[float, Field(ge=0, le=2, strict=True)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1, strict=True)] | None = None
+    max_tokens: PositiveInt | None = None
+    max_completion_tokens: PositiveInt | None = None
     stream_options: StreamOptions | None = None
-    top_k: int = Field(5, ge=1, le=20, strict=True, description="Passages to retrieve and cite (1-20); ours.")
+    top_k: TopK = Field(5, description="Passages to retrieve and cite (1-20); ours.")
 
     @field_validator("messages")
     @classmethod

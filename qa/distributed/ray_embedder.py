@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.embedding import load_embedder
+from qa.embedding import load_embedder, vector_space
 from qa.errors import EmbeddingFailed, MissingExtra
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,8 @@ def connect(address: str | None = None, **options: Any) -> None:
 class EmbeddingWorker:
     """What runs inside one Ray actor: one loaded model, encoding the batches it is sent."""
 
-    def __init__(self, model: str, batch_size: int) -> None:
-        self._embedder = load_embedder(model, batch_size)
+    def __init__(self, model: str, batch_size: int, quantize: str = "none", backend: str = "torch") -> None:
+        self._embedder = load_embedder(model, batch_size, quantize, backend)
 
     def info(self) -> dict[str, Any]:
         try:
@@ -93,6 +93,8 @@ class RayEmbedder:
         model: str,
         *,
         batch_size: int = 32,
+        quantize: str = "none",
+        backend: str = "torch",
         address: str | None = None,
         actors: int = 0,
         cpus_per_actor: float = 1.0,
@@ -106,6 +108,8 @@ class RayEmbedder:
             raise ValueError(f"cpus_per_actor must be positive, got {cpus_per_actor}")
         self._ray = require_ray()
         self.name = model
+        self.space = vector_space(model, backend, quantize)
+        self._quantize, self._backend = quantize, backend
         self._batch_size = batch_size
         self._address = address
         self._requested_actors = actors
@@ -147,7 +151,9 @@ class RayEmbedder:
                 "max_task_retries": self._max_task_retries,
             }
             worker_class = ray.remote(**options)(EmbeddingWorker)
-            self.actors = [worker_class.remote(self.name, self._batch_size) for _ in range(count)]
+            self.actors = [
+                worker_class.remote(self.name, self._batch_size, self._quantize, self._backend) for _ in range(count)
+            ]
             self.workers = self._wait_started()
         except BaseException:
             self.close()

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -103,7 +104,7 @@ class ChunkCache:
             rows = self._db.execute(
                 f"SELECT key, tokens FROM tokens WHERE tokenizer = ? AND key IN ({marks})", [tokenizer, *batch]
             )
-            found.update((key, json.loads(value)) for key, value in rows)
+            found.update((key, [sys.intern(t) for t in json.loads(value)]) for key, value in rows)
         return found
 
     def put_tokens(self, tokenizer: str, items: Iterable[tuple[bytes, list[str]]]) -> None:

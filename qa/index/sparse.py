@@ -7,6 +7,9 @@ import numpy as np
 
 from qa.index.terms import TermCounts, bm25_from_counts
 
+# Versions written before BM25 weights came from term counts hold this one document when empty.
+EMPTY_PLACEHOLDER = "\x00empty-index"
+
 
 class SparseIndex:
     """BM25 over pre-tokenised documents. Rows are chunk positions; ``search`` returns (rows, scores)."""
@@ -25,6 +28,12 @@ class SparseIndex:
 
     def __len__(self) -> int:
         return self._size
+
+    @property
+    def documents(self) -> int:
+        """Documents in the BM25 index itself (must equal ``len``; an empty index holds a placeholder)."""
+        stored = int(self._bm25.scores.get("num_docs", 0))
+        return 0 if self._size == 0 and stored == 1 and EMPTY_PLACEHOLDER in self._bm25.vocab_dict else stored
 
     def document_frequency(self, token: str) -> int:
         """In how many documents ``token`` occurs (0 when unknown)."""

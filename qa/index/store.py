@@ -10,6 +10,7 @@ Layout::
         chunks.jsonl          the chunks, in the row order of both indexes
         dense.faiss           FAISS inner-product index
         bm25/                 bm25s keyword index
+        words.txt             corpus words the tokenizer keeps whole (optional: older versions lack it)
         sources.json          per corpus file: size, mtime, article ids (lets the next build skip it)
         terms.npz             term counts per chunk (lets the next build skip tokenising; qa/index/terms.py)
       versions/.tmp-*/        a version being written (or abandoned by a killed build)
@@ -21,6 +22,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +43,7 @@ FORMAT_VERSION = 1
 POINTER = "CURRENT"
 VERSIONS = "versions"
 PARTS = ("manifest.json", "articles.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
+WORDS = "words.txt"
 SOURCES = "sources.json"  # optional part: versions written before it existed lack it
 STAGING_PREFIX = ".tmp-"
 
@@ -54,12 +57,19 @@ class IndexData:
     dense: DenseIndex
     sparse: SparseIndex
     manifest: dict[str, Any] = field(default_factory=dict)
+    # Words the keyword index was segmented with (qa.tokenize.corpus_words); queries must use them too.
+    words: list[str] = field(default_factory=list)
     sources: dict[str, Any] | None = None
     terms: TermCounts | None = None  # written with the version, read only by the next build
 
     @property
     def version(self) -> str | None:
         return self.manifest.get("version")
+
+
+def manifest_space(manifest: dict[str, Any]) -> str:
+    """The ``Embedder.space`` of a version's vectors (versions before it was recorded: float, the model)."""
+    return str(manifest.get("vector_space") or manifest.get("model"))
 
 
 def make_manifest(model: str, dimension: int, articles: int, chunks: int, **extra: Any) -> dict[str, Any]:
@@ -110,6 +120,7 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     _write_jsonl(staging / "chunks.jsonl", data.chunks)
     data.dense.save(staging / "dense.faiss")
     data.sparse.save(staging / "bm25")
+    (staging / WORDS).write_text("".join(f"{word}\n" for word in data.words), encoding="utf-8")
     if data.sources is not None:
         (staging / SOURCES).write_text(json.dumps(data.sources, ensure_ascii=False), encoding="utf-8")
     if data.terms is not None:
@@ -147,6 +158,8 @@ def current_version_dir(index_root: Path) -> Path:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         raise IndexNotReady(f"no index in {index_root}: build one with `python build_index.py`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexStoreError(f"{pointer} cannot be read: {exc}") from exc
     if not name or "/" in name or name.startswith("."):
         raise IndexStoreError(f"{pointer} is corrupt: {name!r} is not a version name")
     return index_root / VERSIONS / name
@@ -166,35 +179,63 @@ def check_compatible(manifest: dict[str, Any], model: str | None, source: Path) 
         )
 
 
+def _read_part(version_dir: Path, part: str, read: Callable[[Path], Any]) -> Any:
+    """``read(version_dir / part)``; any failure becomes an ``IndexStoreError`` naming the part."""
+    try:
+        return read(version_dir / part)
+    except IndexStoreError:
+        raise
+    except Exception as exc:  # any parse or read failure means the file is damaged
+        reason = " ".join(str(exc).split())
+        reason = reason if len(reason) <= 200 else reason[:200] + "..."
+        raise IndexStoreError(f"index version {version_dir} is damaged: {part} cannot be read ({reason})") from exc
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict):
+        raise ValueError(f"expected a JSON object, got {type(manifest).__name__}")
+    return manifest
+
+
 def load_version(version_dir: Path, model: str | None = None, mmap: bool = False) -> IndexData:
-    """Load one version folder, checking that it is complete and matches ``model``.
+    """Load one version folder, checking that it is complete, consistent and matches ``model``.
 
     ``mmap`` maps the FAISS and BM25 arrays instead of copying them: processes serving the same
     version share one copy in the page cache. Versions are never modified once written, and a
     mapped file that a later build deletes stays readable until it is unmapped.
     """
+    if not version_dir.is_dir():
+        raise IndexStoreError(f"index version {version_dir.name} does not exist (no folder {version_dir})")
     missing = [part for part in PARTS if not (version_dir / part).exists()]
     if missing:
         raise IndexStoreError(f"index version {version_dir} is incomplete: missing {', '.join(missing)}")
-    try:
-        manifest = json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
-        check_compatible(manifest, model, version_dir)
-        articles = [Article.from_dict(row) for row in _read_jsonl(version_dir / "articles.jsonl")]
-        chunks = [Chunk.from_dict(row) for row in _read_jsonl(version_dir / "chunks.jsonl")]
-        dense = DenseIndex.load(version_dir / "dense.faiss", mmap=mmap)
-        sparse = SparseIndex.load(version_dir / "bm25", len(chunks), mmap=mmap)
-    except IndexIncompatible:
-        raise
-    except Exception as exc:  # any parse or read failure means the files are damaged
-        raise IndexStoreError(f"index version {version_dir} is damaged: {exc}") from exc
-    counts = (len(articles), len(chunks), len(chunks), manifest.get("dimension"))
-    expected = (manifest.get("articles"), manifest.get("chunks"), len(dense), dense.dimension)
+    manifest = _read_part(version_dir, "manifest.json", _manifest)
+    check_compatible(manifest, model, version_dir)
+    articles = _read_part(version_dir, "articles.jsonl", lambda p: [Article.from_dict(r) for r in _read_jsonl(p)])
+    chunks = _read_part(version_dir, "chunks.jsonl", lambda p: [Chunk.from_dict(r) for r in _read_jsonl(p)])
+    dense = _read_part(version_dir, "dense.faiss", lambda p: DenseIndex.load(p, mmap=mmap))
+    sparse = _read_part(version_dir, "bm25", lambda p: SparseIndex.load(p, len(chunks), mmap=mmap))
+    counts = (len(articles), len(chunks), len(chunks), manifest.get("dimension"), len(chunks))
+    expected = (manifest.get("articles"), manifest.get("chunks"), len(dense), dense.dimension, sparse.documents)
     if counts != expected:
         raise IndexStoreError(
             f"index version {version_dir} is inconsistent: manifest says {expected[:2]} articles/chunks, "
-            f"files hold {counts[:2]}, dense index {len(dense)} rows of {dense.dimension}-d"
+            f"files hold {counts[:2]}, dense index {len(dense)} rows of {dense.dimension}-d, "
+            f"keyword index {sparse.documents} documents"
         )
-    return IndexData({a.id: a for a in articles}, chunks, dense, sparse, manifest)
+    by_id = {a.id: a for a in articles}
+    bodies: dict[str, str] = {}
+    for chunk in chunks:  # every citation must point into an article it can show
+        article = by_id.get(chunk.article_id)
+        if article is not None and chunk.article_id not in bodies:
+            bodies[chunk.article_id] = article.body
+        if article is None or bodies[chunk.article_id][chunk.start : chunk.end] != chunk.text:
+            raise IndexStoreError(
+                f"index version {version_dir} is inconsistent: chunk {chunk.id!r} does not match its article"
+            )
+    words = _read_part(version_dir, WORDS, read_words_file)
+    return IndexData(by_id, chunks, dense, sparse, manifest, words)
 
 
 def load_index(index_root: Path, model: str | None = None) -> IndexData:
@@ -281,3 +322,12 @@ def clean_staging(index_root: Path) -> list[str]:
             path.unlink(missing_ok=True)
         logger.info("removed %s, left behind by an interrupted build", path)
     return [p.name for p in leftovers]
+
+
+def read_words_file(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def read_words(version_dir: Path) -> list[str]:
+    """Corpus words of a version (empty for versions written before they were kept)."""
+    return read_words_file(version_dir / WORDS)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import IngestError
-from qa.ingest import corpus_files, parse_file
+from qa.ingest import check_path, corpus_files, parse_file
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
@@ -84,36 +84,71 @@ def _reuse(
     return [(i, previous_articles.get(i) if i in kept else None) for i in record.ids], list(record.problems)
 
 
+def _kept_from_before(
+    record: FileRecord | None, articles: dict[str, Article], now: set[str]
+) -> list[tuple[str, Article]]:
+    """The articles ``record``'s file contributed last time that it no longer yields (ids not in ``now``)."""
+    if record is None:
+        return []
+    return [(i, articles[i]) for i in record.kept if i not in now and i in articles]
+
+
 def read_corpus(
     corpus_dir: Path,
     previous: dict[str, FileRecord] | None = None,
     previous_articles: dict[str, Article] | None = None,
     deleted: set[str] | frozenset[str] = frozenset(),
+    *,
+    fallback: dict[str, FileRecord] | None = None,
+    fallback_articles: dict[str, Article] | None = None,
 ) -> CorpusRead:
-    """Articles of every corpus file; files unchanged since ``previous`` are taken from ``previous_articles``."""
+    """Articles of every corpus file; files unchanged since ``previous`` are taken from ``previous_articles``.
+
+    A file that fails never takes articles away: when it cannot be read at all (unreadable, binary,
+    undecodable, emptied, too large) or has lines that cannot be read, the articles it contributed to
+    the version the build starts from (``fallback``, default ``previous``; a full rebuild passes the
+    current version here and nothing in ``previous``) are kept, and the report says so. Deleting the
+    file, or fixing it, removes them.
+    """
     previous = previous or {}
     previous_articles = previous_articles or {}
+    fallback = previous if fallback is None else fallback
+    fallback_articles = previous_articles if fallback_articles is None else fallback_articles
     result = CorpusRead()
     seen: dict[str, str] = {}
     for path, source in _order(corpus_dir, corpus_files(corpus_dir)):
         result.files += 1
         try:
-            stat = path.stat()  # before reading: a change after this is seen by the next build
-        except OSError as exc:
-            result.problems.append(f"{source}: cannot read file: {exc.strerror or exc}")
+            check_path(corpus_dir, path, source)
+        except IngestError as exc:
+            result.problems.append(str(exc))
             continue
-        entries = _reuse(previous.get(source), stat.st_size, stat.st_mtime_ns, previous_articles, seen, deleted)
-        if entries is None:
-            result.parsed += 1
-            try:
+        entries: Entries | None = None
+        size, mtime_ns = -1, -1  # a record that never matches: the file is read again next time
+        try:
+            stat = path.stat()  # before reading: a change after this is seen by the next build
+            size, mtime_ns = stat.st_size, stat.st_mtime_ns
+            entries = _reuse(previous.get(source), size, mtime_ns, previous_articles, seen, deleted)
+            if entries is None:
+                result.parsed += 1
                 articles, errors = parse_file(path, source)
-            except IngestError as exc:
-                result.problems.append(str(exc))  # not recorded: retried by the next build
+                entries = ([(a.id, a) for a in articles], [str(e) for e in errors])
+                if errors:  # a line that cannot be read may be an article that was there
+                    kept = _kept_from_before(fallback.get(source), fallback_articles, {a.id for a in articles})
+                    if kept:
+                        entries[0].extend(kept)
+                        entries[1].append(_kept_note(source, kept, "lines above cannot be read"))
+        except (IngestError, OSError) as exc:
+            problem = str(exc) if isinstance(exc, IngestError) else f"{source}: cannot read file: {exc.strerror}"
+            kept = _kept_from_before(fallback.get(source), fallback_articles, set())
+            if not kept:
+                result.problems.append(problem)  # not recorded: retried by the next build
                 continue
-            entries = ([(a.id, a) for a in articles], [str(e) for e in errors])
+            size, mtime_ns = -1, -1
+            entries = (list(kept), [problem, _kept_note(source, kept, "file cannot be read")])
         pairs, problems = entries
         result.problems.extend(problems)
-        kept: list[str] = []
+        kept_ids: list[str] = []
         for article_id, article in pairs:
             if article_id in deleted:
                 result.deleted.append(article_id)
@@ -123,10 +158,18 @@ def read_corpus(
                 )
             elif article is not None:
                 seen[article_id] = source
-                kept.append(article_id)
+                kept_ids.append(article_id)
                 result.articles.append(article)
         ids = [article_id for article_id, _ in pairs]
-        result.records[source] = FileRecord(stat.st_size, stat.st_mtime_ns, ids, kept, problems)
+        result.records[source] = FileRecord(size, mtime_ns, ids, kept_ids, problems)
     for problem in result.problems:
         logger.warning("skipped %s", problem)
     return result
+
+
+def _kept_note(source: str, kept: list[tuple[str, Article]], why: str) -> str:
+    ids = ", ".join(i for i, _ in kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+    return (
+        f"{source}: kept {len(kept)} articles from the previous version because the {why} ({ids}); "
+        "fix the file, or delete it to remove them"
+    )

@@ -8,20 +8,40 @@ import json
 import re
 from typing import Any
 
-from qa.errors import IngestError
+from qa.errors import IngestError, InvalidInput
 from qa.models import Article, content_id
 
-ARTICLE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+# Letters, digits, '.', '_', '-', starting with a letter or digit, never two dots in a row (so an id
+# can never be or contain '..'); written without look-ahead so JSON Schema, Python and pydantic's
+# regex engine all read it alike. At most ARTICLE_ID_MAX characters.
+ARTICLE_ID_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.[A-Za-z0-9_-])*\.?$")
+ARTICLE_ID_MAX = 128
+ARTICLE_ID_RULE = f"1-{ARTICLE_ID_MAX} letters, digits, '.', '_' or '-', starting with a letter or digit, no '..'"
 OPTIONAL_FIELDS = ("subtitle", "date", "author", "url")
 MAX_TITLE_CHARS = 500
 
 
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
+
+
 def validate_article_id(value: Any) -> str:
     """Return ``value`` if it is a safe article id (letters, digits, ``.``, ``_``, ``-``; no path parts)."""
-    if not isinstance(value, str) or not ARTICLE_ID_RE.match(value) or ".." in value:
+    # fullmatch: with re.match, '$' would also accept a trailing newline.
+    if not isinstance(value, str) or len(value) > ARTICLE_ID_MAX or not ARTICLE_ID_RE.fullmatch(value):
+        raise InvalidInput(f"'id' must be {ARTICLE_ID_RULE}; got {_shorten(repr(value))}")
+    return value
+
+
+def _text(name: str, value: str) -> str:
+    """``value``, unless it holds a lone surrogate (a JSON escape like \\ud800): such text cannot be stored."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
         raise ValueError(
-            f"'id' must be 1-128 letters, digits, '.', '_' or '-' (starting with a letter or digit), got {value!r}"
-        )
+            f"'{name}' contains an invalid character (lone surrogate U+{ord(value[exc.start]):04X}) "
+            f"at position {exc.start}"
+        ) from None
     return value
 
 
@@ -30,11 +50,11 @@ def _paragraphs(record: dict[str, Any]) -> tuple[str, ...]:
         value = record["paragraphs"]
         if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
             raise ValueError("'paragraphs' must be a list of strings")
-        pieces = value
+        pieces = [_text("paragraphs", p) for p in value]
     elif "body" in record:
         if not isinstance(record["body"], str):
             raise ValueError(f"'body' must be a string, got {type(record['body']).__name__}")
-        pieces = record["body"].splitlines()
+        pieces = _text("body", record["body"]).splitlines()
     else:
         raise ValueError("missing 'body' (or 'paragraphs')")
     paragraphs = tuple(p.strip() for p in pieces if p.strip())
@@ -50,16 +70,16 @@ def article_from_record(record: Any, source: str) -> Article:
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         raise ValueError("missing or empty 'title'")
-    title = " ".join(title.split())
     if len(title) > MAX_TITLE_CHARS:
         raise ValueError(f"'title' is longer than {MAX_TITLE_CHARS} characters")
+    title = " ".join(_text("title", title).split())
     paragraphs = _paragraphs(record)
     optional: dict[str, str | None] = {}
     for name in OPTIONAL_FIELDS + ("source",):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise ValueError(f"'{name}' must be a string, got {type(value).__name__}")
-        optional[name] = value.strip() or None if isinstance(value, str) else None
+        optional[name] = _text(name, value).strip() or None if isinstance(value, str) else None
     if record.get("id") is not None:
         article_id = validate_article_id(record["id"])
     else:
@@ -84,6 +104,10 @@ def parse_jsonl(text: str, source: str) -> tuple[list[Article], list[IngestError
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(IngestError(source, f"invalid JSON: {exc.msg} (column {exc.colno})", number))
+            continue
+        except (ValueError, RecursionError) as exc:  # a number too long to convert, nesting too deep
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else _shorten(str(exc))
+            problems.append(IngestError(source, f"invalid JSON: {reason}", number))
             continue
         try:
             articles.append(article_from_record(record, source))

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.browser]
 
 RONG_QUESTION = "荣氏家族向江南大学捐资多少？"
 FOLLOW_UP = "给人民医院呢？"
-NO_ANSWER_QUESTION = "火星上有多少座城市？"
+NO_ANSWER_QUESTION = "巴黎奥运会中国队获得多少金牌？"
 ASTRAL_QUESTION = "快餐店开业首周套餐打几折？"
 
 

@@ -10,12 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
 from qa.api.reloader import IndexReloader
-from qa.api.schemas import ErrorOut
-from qa.api.schemas_admin import BuildOut, ReindexRequest, UpdateOut
-from qa.ingest.jsonl import ARTICLE_ID_RE
+from qa.api.schemas import BODY_ERRORS, ERROR
+from qa.api.schemas_admin import ARTICLES_SCHEMA, BuildOut, ReindexRequest, UpdateOut
+from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE
 from qa.updates import IndexUpdater
 
 _bearer = HTTPBearer(auto_error=False, description="The value of QA_ADMIN_TOKEN.")
@@ -25,12 +26,14 @@ def require_admin(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
     token = request.app.state.settings.admin_token
-    expected = token.get_secret_value() if token is not None else ""
+    # A token of only whitespace (an empty line in a .env file, say) counts as none: disabled, never open.
+    expected = token.get_secret_value().strip() if token is not None else ""
     if not expected:
         raise HTTPException(
             403, "the admin API is disabled: set QA_ADMIN_TOKEN to a secret token and restart the server to enable it"
         )
     given = credentials.credentials if credentials is not None else ""
+    # Constant-time comparison: the time taken does not tell how much of a guess was right.
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(
             401,
@@ -49,12 +52,14 @@ def get_reloader(request: Request) -> IndexReloader:
 
 UpdaterDep = Annotated[IndexUpdater, Depends(get_updater)]
 ReloaderDep = Annotated[IndexReloader, Depends(get_reloader)]
-ArticleId = Annotated[str, Path(pattern=ARTICLE_ID_RE.pattern, description="The id of the article to delete.")]
+ArticleId = Annotated[
+    str, Path(pattern=ARTICLE_ID_RE.pattern, max_length=ARTICLE_ID_MAX, description="The id of the article to delete.")
+]
 
 router = APIRouter(
     tags=["admin"],
     dependencies=[Depends(require_admin)],
-    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    responses={401: ERROR, 403: ERROR, 409: ERROR, 503: ERROR},
 )
 
 ARTICLE_EXAMPLE = {
@@ -66,9 +71,9 @@ ARTICLE_EXAMPLE = {
 }
 
 
-@router.post("/articles", response_model=UpdateOut, status_code=201, responses={422: {"model": ErrorOut}})
+@router.post("/articles", response_model=UpdateOut, status_code=201, responses=BODY_ERRORS)
 async def add_articles(
-    payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body(examples=[ARTICLE_EXAMPLE])],
+    payload: Annotated[Any, WithJsonSchema(ARTICLES_SCHEMA), Body(examples=[ARTICLE_EXAMPLE])],
     updater: UpdaterDep,
     reloader: ReloaderDep,
 ) -> UpdateOut:
@@ -77,14 +82,14 @@ async def add_articles(
     return UpdateOut(ids=ids, build=BuildOut.of(summary), serving=await reloader.reload())
 
 
-@router.delete("/articles/{article_id}", response_model=UpdateOut, responses={404: {"model": ErrorOut}})
+@router.delete("/articles/{article_id}", response_model=UpdateOut, responses={404: ERROR, 422: ERROR})
 async def delete_article(article_id: ArticleId, updater: UpdaterDep, reloader: ReloaderDep) -> UpdateOut:
     """Remove an article from the corpus and the index."""
     summary = await run_in_threadpool(updater.delete, article_id)
     return UpdateOut(ids=[article_id], build=BuildOut.of(summary), serving=await reloader.reload())
 
 
-@router.post("/admin/reindex", response_model=UpdateOut)
+@router.post("/admin/reindex", response_model=UpdateOut, responses=BODY_ERRORS)
 async def reindex(updater: UpdaterDep, reloader: ReloaderDep, request: ReindexRequest | None = None) -> UpdateOut:
     """Update the index from the corpus folder, or with ``{"full": true}`` rebuild it from scratch."""
     full = request.full if request is not None else False

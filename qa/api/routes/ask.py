@@ -4,12 +4,12 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from qa.api.deps import ChatDep, ServiceDep
-from qa.api.schemas import AskRequest, AskResponse, ErrorOut
+from qa.api.schemas import BODY_ERRORS, ERROR, AskRequest, AskResponse
 
 router = APIRouter(tags=["ask"])
 
 
-@router.post("/ask", response_model=AskResponse, responses={503: {"model": ErrorOut}})
+@router.post("/ask", response_model=AskResponse, responses={**BODY_ERRORS, 503: ERROR})
 async def ask(request: AskRequest, service: ServiceDep, chat: ChatDep) -> AskResponse:
     """Answer a question from the corpus, citing the passages the answer comes from."""
     history = [m.message() for m in request.history]

@@ -14,6 +14,7 @@ def health(request: Request) -> HealthOut:
     """Status, counts and version of the index being served."""
     service = getattr(request.app.state, "service", None)
     settings = request.app.state.settings
+    problem = getattr(request.app.state, "index_problem", None)
     if service is None:
         return HealthOut(
             status="no_index",
@@ -23,6 +24,7 @@ def health(request: Request) -> HealthOut:
             built_at=None,
             version=None,
             worker_pid=os.getpid(),
+            problem=problem,
         )
     manifest = service.data.manifest
     return HealthOut(
@@ -33,4 +35,5 @@ def health(request: Request) -> HealthOut:
         built_at=manifest.get("built_at"),
         version=manifest.get("version"),
         worker_pid=os.getpid(),
+        problem=problem,
     )

@@ -36,7 +36,7 @@ from qa.chat.replies import Chat, Prepared, Reply
 logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1", tags=["openai"], route_class=OpenAIRoute)
-ERRORS = {422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+ERRORS = {code: {"model": ErrorResponse} for code in (413, 415, 422, 503)}
 OWNER = "newsqa"
 
 

@@ -1,0 +1,113 @@
+"""``python -m qa.eval --squad FILE``: passage recall, answer hits, refusals and latency, per retrieval mode.
+
+Builds a temporary index of the file's passages (one article each) with the configured model and
+chunking settings (``QA_CHUNK_SIZE`` etc.), then asks every question three ways: BM25 only, dense
+only and the full hybrid pipeline. Chunk vectors are cached between runs (``--cache-dir``).
+"""
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from qa.embedding import load_embedder
+from qa.eval.cache import CachingEmbedder
+from qa.eval.report import render_table
+from qa.eval.runner import build_eval_index, evaluate
+from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, load_out_of_corpus, load_squad
+from qa.retrieval import RETRIEVAL_MODES
+from qa.service import QAService
+from qa.settings import Settings
+from qa.tokenize import Tokenizer
+
+DEFAULT_SQUAD = Path("../shared/eval/cmrc2018_trial.json")
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsqa" / "eval"
+MODE_ORDER = ("bm25", "dense", "hybrid")
+
+
+def _modes(value: str) -> list[str]:
+    modes = [m.strip() for m in value.split(",") if m.strip()]
+    bad = [m for m in modes if m not in RETRIEVAL_MODES]
+    if bad or not modes:
+        raise argparse.ArgumentTypeError(f"modes must be among {', '.join(RETRIEVAL_MODES)}, got {value!r}")
+    return modes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qa.eval", description=__doc__.split("\n")[0])
+    parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD, help="SQuAD-style file (default: %(default)s)")
+    parser.add_argument(
+        "--out-of-corpus",
+        type=Path,
+        default=DEFAULT_OUT_OF_CORPUS,
+        help="JSON Lines of questions the file does not answer (default: the CMRC trial set's)",
+    )
+    parser.add_argument("--modes", type=_modes, default=list(MODE_ORDER), help="comma-separated: bm25,dense,hybrid")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N passages and their questions")
+    parser.add_argument("--top-k", type=int, default=5, help="passages per answer, as POST /ask (default: 5)")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="chunk vector cache (%(default)s)")
+    parser.add_argument("--no-cache", action="store_true", help="embed every chunk afresh")
+    parser.add_argument("--dump", type=Path, help="write every question's outcome to this JSON Lines file")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch threads for embedding questions (default: torch's own)"
+    )
+    args = parser.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        parser.error(f"--limit must be at least 1, got {args.limit}")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error(f"--threads must be at least 1, got {args.threads}")
+        import torch  # only to pin the thread count; the model loads it anyway
+
+        torch.set_num_threads(args.threads)
+    settings = Settings()
+    try:
+        evalset = load_squad(args.squad)
+        out_of_corpus = load_out_of_corpus(args.out_of_corpus) if args.out_of_corpus else []
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.limit is not None:
+        evalset.articles = evalset.articles[: args.limit]
+        kept = {article.id for article in evalset.articles}
+        evalset.questions = [q for q in evalset.questions if q.article_id in kept]
+
+    started = time.perf_counter()
+    embedder = load_embedder(settings.model, settings.batch_size, settings.quantize, settings.backend)
+    tokenizer = Tokenizer()
+    builder = embedder if args.no_cache else CachingEmbedder(embedder, args.cache_dir)
+    with tempfile.TemporaryDirectory(prefix="qa-eval-") as workdir:
+        data = build_eval_index(evalset, builder, tokenizer, settings.chunk_size, settings.chunk_overlap, Path(workdir))
+    results = []
+    for mode in sorted(args.modes, key=MODE_ORDER.index):
+        service = QAService(data, embedder, tokenizer, settings.candidates, mode)
+        results.append(evaluate(service, evalset.questions, out_of_corpus, args.top_k))
+
+    kinds = {q.kind: sum(1 for o in out_of_corpus if o.kind == q.kind) for q in out_of_corpus}
+    print(
+        f"{args.squad}: {len(evalset.articles)} passages, {len(data.chunks)} chunks, {len(evalset.questions)} "
+        f"questions; out-of-corpus: {', '.join(f'{n} {k}' for k, n in kinds.items()) or 'none'}; "
+        f"model {settings.model}, chunk size {settings.chunk_size}, overlap {settings.chunk_overlap}, "
+        f"top_k {args.top_k}"
+    )
+    print()
+    print(render_table(results))
+    print()
+    print(f"({time.perf_counter() - started:.0f} s)")
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as handle:
+            for result in results:
+                for record in result.records:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

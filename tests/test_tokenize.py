@@ -1,0 +1,23 @@
+from qa.tokenize import STOPWORDS, Tokenizer, corpus_words
+
+
+def test_corpus_words_are_the_short_chinese_pieces_of_titles():
+    titles = ["蒂亚戈·蒙泰罗", "杨昊 (足球运动员)", "T-92 40毫米快砲", "赓续荣光更好为家乡发展助力添彩", "高英", "高英"]
+    assert corpus_words(titles) == ["蒂亚戈", "蒙泰罗", "杨昊", "毫米快砲", "高英"]
+
+
+def test_corpus_words_keep_names_whole():
+    plain = Tokenizer()
+    assert "刘七" not in plain.tokens("刘七是怎么死的？")
+    named = plain.with_words(["刘七"])
+    assert "刘七" in named.tokens("刘七是怎么死的？")
+    assert named.user_words == ("刘七",)
+    assert named.with_words(["刘七"]) is named  # nothing new: the same tokenizer
+    assert "刘七" not in plain.tokens("刘七是怎么死的？")  # the original is untouched
+
+
+def test_question_words_are_not_search_terms():
+    tokens = Tokenizer().tokens("冰雪皇后什么时候退出了台湾市场？为什么？")
+    assert "冰雪" in tokens and "台湾" in tokens
+    assert not {"什么时候", "时候", "为什么", "什么"} & set(tokens)
+    assert {"为什么", "时候", "哪儿"} <= STOPWORDS
