@@ -103,7 +103,10 @@ def targets(results: dict) -> list[str]:
         row("build pipeline overhead over the bare model", "<= 10 %", overhead, "%", overhead <= 10)
     if "update" in results:
         r = results["update"]
-        row(f"10 articles into {r['base_chunks']:,} chunks (median)", "<= 3 s", r["update_s"], "s", r["update_s"] <= 3)
+        label = f"10 articles into {r['base_chunks']:,} chunks (median; previous version in memory, as the server)"
+        row(label, "<= 3 s", r["update_s"], "s", r["update_s"] <= 3)
+        label = f"10 articles into {r['base_chunks']:,} chunks (median; read from disk, as a new process)"
+        row(label, "<= 3 s", r["cold_update_s"], "s", r["cold_update_s"] <= 3)
     if "latency" in results:
         largest = max(row["chunks"] for row in results["latency"]["rows"])
         at = [r for r in results["latency"]["rows"] if r["chunks"] == largest]

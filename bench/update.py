@@ -15,7 +15,7 @@ import numpy as np
 
 from bench.context import Context
 from bench.corpus import new_articles, write_corpus
-from qa.build import build_index
+from qa.build import build_index, forget_previous
 
 ARTICLES = 10
 
@@ -40,7 +40,12 @@ def run(ctx: Context, base_chunks: int, rounds: int) -> dict[str, Any]:
     corpus, index, base, seeded = ctx.composed_index(base_chunks)
     embedder = TimedEmbedder(ctx.embedder)
     rows = []
-    for r in range(rounds):
+    # The first update reads the previous version from disk, as `build_index.py` does in a new process; later
+    # ones take it from memory, as the server's admin API does (the version it wrote last). Rounds alternate.
+    for r in range(2 * rounds):
+        fresh = r % 2 == 0
+        if fresh:
+            forget_previous()
         write_corpus(corpus / f"new-{r}", new_articles(ctx.pool, ARTICLES, seed=100 + r))
         embedder.seconds = 0.0
         started = time.perf_counter()
@@ -58,8 +63,16 @@ def run(ctx: Context, base_chunks: int, rounds: int) -> dict[str, Any]:
         if summary.added != ARTICLES:
             raise RuntimeError(f"update {r} added {summary.added} articles, expected {ARTICLES}")
         rows.append(
-            {"seconds": seconds, "embed_s": embedder.seconds, "embedded": summary.embedded, "chunks": summary.chunks}
+            {
+                "seconds": seconds,
+                "embed_s": embedder.seconds,
+                "embedded": summary.embedded,
+                "chunks": summary.chunks,
+                "fresh": fresh,
+            }
         )
+    warm = [r for r in rows if not r["fresh"]]
+    cold = [r for r in rows if r["fresh"]]
     return {
         "base_chunks": base.chunks,
         "base_articles": base.articles,
@@ -67,10 +80,12 @@ def run(ctx: Context, base_chunks: int, rounds: int) -> dict[str, Any]:
         "seed_s": seeded,
         "dense_kind": _dense_kind(index),
         "rounds": rows,
-        "update_s": statistics.median(r["seconds"] for r in rows),
-        "embed_s": statistics.median(r["embed_s"] for r in rows),
-        "other_s": statistics.median(r["seconds"] - r["embed_s"] for r in rows),
-        "embedded": statistics.median(r["embedded"] for r in rows),
+        "update_s": statistics.median(r["seconds"] for r in warm),
+        "embed_s": statistics.median(r["embed_s"] for r in warm),
+        "other_s": statistics.median(r["seconds"] - r["embed_s"] for r in warm),
+        "embedded": statistics.median(r["embedded"] for r in warm),
+        "cold_update_s": statistics.median(r["seconds"] for r in cold),
+        "cold_other_s": statistics.median(r["seconds"] - r["embed_s"] for r in cold),
     }
 
 
@@ -86,14 +101,27 @@ def render(r: dict[str, Any]) -> str:
         f"built from seeded vectors and tokens in {r['base_build_s']:.1f} s "
         f"(seeding {r['seed_s']:.1f} s; neither timed below).",
         "",
-        "| update | seconds | of which embedding | chunks embedded | chunks after |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "Odd updates read the previous version from disk, as `build_index.py` does in a new process (its model",
+        "loading, 2-3 s, not counted); even ones find it in memory, as the server's admin API does after its",
+        "own last update (`POST /articles`, `POST /admin/reindex`).",
+        "",
+        "| update | previous version | seconds | of which embedding | chunks embedded | chunks after |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for n, row in enumerate(r["rounds"], start=1):
+        where = "read from disk" if row["fresh"] else "in memory"
         lines.append(
-            f"| {n}: +{ARTICLES} articles | {row['seconds']:.2f} | {row['embed_s']:.2f} | {row['embedded']} "
+            f"| {n}: +{ARTICLES} articles | {where} | {row['seconds']:.2f} | {row['embed_s']:.2f} | {row['embedded']} "
             f"| {row['chunks']:,} |"
         )
-    lines.append(f"| **median** | **{r['update_s']:.2f}** | {r['embed_s']:.2f} | {r['embedded']:.0f} | target <= 3 s |")
-    lines += ["", f"Everything but embedding (read, carry over, BM25, FAISS, write): median {r['other_s']:.2f} s."]
+    lines.append(
+        f"| **median, in memory** | | **{r['update_s']:.2f}** | {r['embed_s']:.2f} | {r['embedded']:.0f} "
+        "| target <= 3 s |"
+    )
+    lines.append(f"| median, read from disk | | {r['cold_update_s']:.2f} | | | |")
+    lines += [
+        "",
+        f"Everything but embedding (read, carry over, BM25, FAISS, write): median {r['other_s']:.2f} s "
+        f"(in memory), {r['cold_other_s']:.2f} s (read from disk).",
+    ]
     return "\n".join(lines)

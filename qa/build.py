@@ -7,12 +7,15 @@ the cost of an update grows with what changed. ``full=True`` reads, chunks, embe
 everything again. Either way the result is a complete new version, switched to atomically.
 """
 
+import gc
 import hashlib
 import logging
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,14 +32,17 @@ from qa.index.dense import DenseConfig, DenseIndex
 from qa.index.lock import build_lock
 from qa.index.sparse import SparseIndex
 from qa.index.store import (
+    ARTICLES,
+    CHUNKS,
     IndexData,
+    RowCopy,
     clean_staging,
     current_version_dir,
     make_manifest,
     manifest_space,
     prune_versions,
-    read_articles,
-    read_chunks,
+    read_articles_and_offsets,
+    read_chunks_and_offsets,
     read_manifest,
     read_sources,
     read_words,
@@ -118,6 +124,35 @@ class Previous:
     rows: list[Chunk]  # in the row order of its dense index
     records: dict[str, FileRecord] | None  # None: written by a build that did not record files
     words: list[str]  # corpus words its keyword index was segmented with
+    offsets: dict[str, np.ndarray] = field(default_factory=dict)  # of its JSON Lines files' rows (RowCopy)
+
+
+# The version this process wrote last, as it was written: the next update in the same process (the server's
+# admin API, a benchmark) takes it from here instead of reading and parsing it again (1-2 s at 100k chunks).
+_last_written: tuple[Previous, tuple] | None = None
+
+
+def _signature(version_dir: Path) -> tuple:
+    """Changes whenever a file of the version is replaced or written to."""
+    return tuple(
+        (name, st.st_ino, st.st_size, st.st_mtime_ns)
+        for name in sorted(os.listdir(version_dir))
+        for st in [os.stat(version_dir / name)]
+    )
+
+
+def _remember(previous: Previous) -> None:
+    global _last_written
+    try:
+        _last_written = (previous, _signature(previous.version_dir))
+    except OSError:
+        _last_written = None
+
+
+def forget_previous() -> None:
+    """Drop the remembered version: the next update reads the previous version from disk, as a new process does."""
+    global _last_written
+    _last_written = None
 
 
 def load_previous(index_root: Path) -> Previous | None:
@@ -127,10 +162,18 @@ def load_previous(index_root: Path) -> Previous | None:
     except Exception as exc:  # no index yet, or a corrupt pointer: nothing to reuse
         logger.info("no previous version to update (%s): building everything", exc)
         return None
+    remembered = _last_written
+    if remembered is not None and remembered[0].version_dir == version_dir:
+        try:
+            if _signature(version_dir) == remembered[1]:
+                return remembered[0]
+        except OSError:
+            pass
     try:
         manifest = read_manifest(version_dir)
-        articles = {a.id: a for a in read_articles(version_dir)}
-        rows = read_chunks(version_dir)
+        article_list, article_offsets = read_articles_and_offsets(version_dir)
+        articles = {a.id: a for a in article_list}
+        rows, chunk_offsets = read_chunks_and_offsets(version_dir)
         chunks: dict[str, list[Chunk]] = {}
         for chunk in rows:
             chunks.setdefault(chunk.article_id, []).append(chunk)
@@ -139,7 +182,8 @@ def load_previous(index_root: Path) -> Previous | None:
     except Exception as exc:  # damaged: the new version is built without it
         logger.warning("cannot reuse version %s (%s): building everything", version_dir, exc)
         return None
-    return Previous(version_dir, manifest, articles, chunks, rows, records, read_words(version_dir))
+    offsets = {part: o for part, o in ((ARTICLES, article_offsets), (CHUNKS, chunk_offsets)) if o is not None}
+    return Previous(version_dir, manifest, articles, chunks, rows, records, read_words(version_dir), offsets)
 
 
 def build_index(
@@ -172,7 +216,27 @@ def build_index(
         )
 
 
-def update_index(
+def update_index(*args: Any, **kwargs: Any) -> BuildSummary:
+    """``build_index`` for a caller that already holds the build lock."""
+    # An update makes and drops hundreds of thousands of small objects (chunks, articles, JSON rows) and no
+    # reference cycles; the cyclic collector would walk every live object again and again meanwhile (about
+    # a second at 100k chunks). Reference counting still frees everything as it goes.
+    with _cyclic_gc_paused():
+        return _update_index(*args, **kwargs)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _update_index(
     corpus_dir: Path,
     index_dir: Path,
     embedder: Embedder,
@@ -185,7 +249,6 @@ def update_index(
     keep_versions: int = 3,
     dense_config: DenseConfig | None = None,
 ) -> BuildSummary:
-    """``build_index`` for a caller that already holds the build lock."""
     started = time.perf_counter()
     clean_staging(index_dir)
     previous = load_previous(index_dir)  # a full rebuild reuses nothing, but reports what changed
@@ -201,7 +264,8 @@ def update_index(
     )
     old = previous.articles if previous else {}
     new_ids = {a.id for a in corpus.articles}
-    changed = sum(1 for a in corpus.articles if a.id in old and old[a.id] != a)
+    # Unchanged articles are mostly the previous version's own objects (qa.ingest.incremental): ``is`` first.
+    changed = sum(1 for a in corpus.articles if a.id in old and old[a.id] is not a and old[a.id] != a)
     added = len(corpus.articles) - len(new_ids & old.keys())
     summary = BuildSummary(
         articles=len(corpus.articles),
@@ -230,7 +294,9 @@ def update_index(
     origin: list[int] = []  # per chunk: its row in the previous version, -1 when chunked now
     previous_row = {c.id: row for row, c in enumerate(reuse.rows)} if reuse is not None and same_chunking else {}
     for article in corpus.articles:
-        unchanged = reuse is not None and same_chunking and old.get(article.id) == article
+        unchanged = (
+            reuse is not None and same_chunking and (old.get(article.id) is article or old.get(article.id) == article)
+        )
         kept = reuse.chunks.get(article.id) if unchanged else None
         if kept is None:
             kept = chunk_article(article, chunk_size, chunk_overlap)
@@ -323,8 +389,24 @@ def update_index(
             words=words,
             sources={source: record.to_dict() for source, record in corpus.records.items()},
             terms=terms,
+            copies=_row_copies(reuse, corpus.articles, old, origin),
         )
         summary.version_dir = save_index(index_dir, data)
+        by_article: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            by_article.setdefault(chunk.article_id, []).append(chunk)
+        _remember(
+            Previous(
+                summary.version_dir,
+                data.manifest,
+                data.articles,
+                by_article,
+                chunks,
+                corpus.records,
+                words,
+                data.offsets,
+            )
+        )
         _trim_cache(cache, lambda: [key_of(i) for i in range(len(chunks))], len(chunks))
     try:
         summary.removed_versions = prune_versions(index_dir, keep_versions)
@@ -419,6 +501,24 @@ def _from_previous(
     except Exception as exc:  # only an optimisation
         logger.warning("cannot read vectors of %s: %s", previous.version_dir, exc)
         return {}
+
+
+def _row_copies(
+    reuse: Previous | None, articles: list[Article], old: dict[str, Article], origin: list[int]
+) -> dict[str, RowCopy]:
+    """Which rows of the new version's JSON Lines files are unchanged rows of the previous version's."""
+    if reuse is None:
+        return {}
+    copies = {}
+    if CHUNKS in reuse.offsets:
+        copies[CHUNKS] = RowCopy(reuse.version_dir / CHUNKS, reuse.offsets[CHUNKS], np.asarray(origin, dtype=np.int64))
+    if ARTICLES in reuse.offsets:
+        row_of = {article_id: row for row, article_id in enumerate(reuse.articles)}
+        article_origin = [row_of[a.id] if old.get(a.id) is a or old.get(a.id) == a else -1 for a in articles]
+        copies[ARTICLES] = RowCopy(
+            reuse.version_dir / ARTICLES, reuse.offsets[ARTICLES], np.asarray(article_origin, dtype=np.int64)
+        )
+    return copies
 
 
 def _containing(chunks: list[Chunk], words: set[str]) -> list[int]:

@@ -33,7 +33,13 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(
         DEFAULT_CHUNK_OVERLAP, ge=0, le=1000, description="Characters of context repeated between chunks."
     )
-    batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
+    batch_size: int = Field(
+        8,
+        ge=1,
+        le=1024,
+        description="Texts the model embeds at once (8: about 1.5x the chunks/s of 32 on 2 CPU cores, "
+        "see docs/BENCHMARKS.md).",
+    )
     candidates: int = Field(30, ge=1, le=1000, description="Candidates each retriever contributes to fusion.")
     log_level: str = Field("info", description="Log level of the server.")
     # Chat (qa/chat): the OpenAI-compatible endpoint and the optional upstream answer writer.

@@ -28,10 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
 from qa.index.dense import DenseIndex
+from qa.index.jsonl import RowCopy, read_rows, write_rows
 from qa.index.sparse import SparseIndex
 from qa.index.terms import FILE as TERMS
 from qa.index.terms import TermCounts
@@ -42,7 +44,9 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
 VERSIONS = "versions"
-PARTS = ("manifest.json", "articles.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
+ARTICLES = "articles.jsonl"
+CHUNKS = "chunks.jsonl"
+PARTS = ("manifest.json", ARTICLES, CHUNKS, "dense.faiss", "bm25")
 WORDS = "words.txt"
 SOURCES = "sources.json"  # optional part: versions written before it existed lack it
 STAGING_PREFIX = ".tmp-"
@@ -61,6 +65,10 @@ class IndexData:
     words: list[str] = field(default_factory=list)
     sources: dict[str, Any] | None = None
     terms: TermCounts | None = None  # written with the version, read only by the next build
+    # Where each row of articles.jsonl and chunks.jsonl starts (qa.index.jsonl), once written or read;
+    # and, when writing, which rows are copied from the previous version's files.
+    offsets: dict[str, np.ndarray] = field(default_factory=dict)
+    copies: dict[str, RowCopy] = field(default_factory=dict)
 
     @property
     def version(self) -> str | None:
@@ -82,16 +90,6 @@ def make_manifest(model: str, dimension: int, articles: int, chunks: int, **extr
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **extra,
     }
-
-
-def _write_jsonl(path: Path, rows: list[Any]) -> None:
-    """One JSON object per line; ``rows`` are dicts or dataclasses (orjson writes their fields as is)."""
-    # orjson: a 100k-chunk index is 100 MB of JSON, written by every update and read by the next one
-    # (the standard library takes seconds for it; see docs/BENCHMARKS.md).
-    with path.open("wb") as handle:
-        handle.write(b"".join(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows))
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -116,8 +114,10 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     staging.mkdir()
     manifest = {**data.manifest, "version": name}
     # Article and Chunk are dataclasses whose fields are their to_dict(): orjson writes them directly.
-    _write_jsonl(staging / "articles.jsonl", list(data.articles.values()))
-    _write_jsonl(staging / "chunks.jsonl", data.chunks)
+    offsets = {
+        part: write_rows(staging / part, rows, data.copies.get(part))
+        for part, rows in ((ARTICLES, list(data.articles.values())), (CHUNKS, data.chunks))
+    }
     data.dense.save(staging / "dense.faiss")
     data.sparse.save(staging / "bm25")
     (staging / WORDS).write_text("".join(f"{word}\n" for word in data.words), encoding="utf-8")
@@ -131,7 +131,7 @@ def write_version(index_root: Path, data: IndexData) -> Path:
     final = versions / name
     os.replace(staging, final)
     _fsync_dir(versions)
-    data.manifest = manifest
+    data.manifest, data.offsets, data.copies = manifest, offsets, {}
     return final
 
 
@@ -248,11 +248,18 @@ def remove_version(version_dir: Path) -> None:
 
 
 def read_articles(version_dir: Path) -> list[Article]:
-    return [Article.from_dict(row) for row in _read_jsonl(version_dir / "articles.jsonl")]
+    return read_articles_and_offsets(version_dir)[0]
 
 
-def read_chunks(version_dir: Path) -> list[Chunk]:
-    return [Chunk.from_dict(row) for row in _read_jsonl(version_dir / "chunks.jsonl")]
+def read_articles_and_offsets(version_dir: Path) -> tuple[list[Article], np.ndarray | None]:
+    """The articles of a version and where each row of its file starts (for ``RowCopy``)."""
+    rows, offsets = read_rows(version_dir / ARTICLES)
+    return [Article.from_dict(row) for row in rows], offsets
+
+
+def read_chunks_and_offsets(version_dir: Path) -> tuple[list[Chunk], np.ndarray | None]:
+    rows, offsets = read_rows(version_dir / CHUNKS)
+    return [Chunk.from_dict(row) for row in rows], offsets
 
 
 def read_manifest(version_dir: Path) -> dict[str, Any]:
