@@ -343,7 +343,9 @@ def _update_index(
         for i in stale:
             found_tokens.pop(key_of(i), None)
         missing_tokens = {key: chunks[i].text for i, key in zip(need_tokens, token_keys) if key not in found_tokens}
-        tokenized = background.submit(lambda: [(k, tokenizer.tokens(t)) for k, t in missing_tokens.items()])
+        tokenized = background.submit(
+            lambda: list(zip(missing_tokens, tokenizer.tokens_of_all(missing_tokens.values()), strict=True))
+        )
         todo = carried.need_vectors().tolist()
         new_vectors, summary.embedded = _vectors(
             [chunks[i] for i in todo],

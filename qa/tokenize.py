@@ -23,6 +23,7 @@ STOPWORDS = frozenset(
     "a an the of to in on and or is are was were what who when where which how".split()
 )
 _WORD_RE = re.compile(r"\w", re.UNICODE)
+_RUN_RE = jieba.re_han_default  # what jieba segments on its own (see Tokenizer.tokens_of_all)
 # Corpus words: runs of Chinese characters in titles, of this many characters.
 CORPUS_WORD_CHARS = (2, 6)
 _CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
@@ -90,6 +91,33 @@ class Tokenizer:
             for token in (t.strip().lower() for t in self._jieba.lcut_for_search(text))
             if token and _WORD_RE.search(token) and token not in STOPWORDS
         ]
+
+    def tokens_of_all(self, texts: Iterable[str]) -> list[list[str]]:
+        """``tokens`` of each text, the same lists, faster for chunks that overlap.
+
+        jieba segments each run of word characters (``jieba.re_han_default``: between punctuation and
+        spaces) on its own, so a text's tokens are its runs' tokens in order. Neighbouring chunks
+        repeat clauses (the overlap), and so do articles; a run seen before is looked up, not segmented.
+        """
+        memo: dict[str, list[str]] = {}
+        result = []
+        for text in texts:
+            tokens: list[str] = []
+            for run in _RUN_RE.split(text):
+                if not run:
+                    continue
+                found = memo.get(run)
+                if found is None:
+                    if len(memo) >= CLAUSE_MEMO_SIZE:
+                        memo.clear()
+                    found = memo[run] = self.tokens(run)
+                tokens.extend(found)
+            result.append(tokens)
+        return result
+
+
+# Clause memo of ``Tokenizer.tokens_of_all``: cleared when it holds this many (neighbouring chunks share clauses).
+CLAUSE_MEMO_SIZE = 100_000
 
 
 def corpus_words(titles: Iterable[str]) -> list[str]:

@@ -21,3 +21,25 @@ def test_question_words_are_not_search_terms():
     assert "冰雪" in tokens and "台湾" in tokens
     assert not {"什么时候", "时候", "为什么", "什么"} & set(tokens)
     assert {"为什么", "时候", "哪儿"} <= STOPWORDS
+
+
+def test_tokens_of_all_are_the_tokens_of_each_text(tokenizer):
+    """The clause memo must not change a single token: overlapping chunks, repeats, mixed scripts."""
+    from pathlib import Path
+
+    from qa.chunking import chunk_article
+    from qa.ingest.page import parse_page
+
+    texts = []
+    for path in sorted(Path("corpus").glob("*.txt")):
+        for article in parse_page(path.read_text(encoding="utf-8"), path.name)[0]:
+            texts += [article.title, *(chunk.text for chunk in chunk_article(article, 120, 60))]
+    texts += [
+        "Hello, World！ C++ 与 3.14% 的 e-mail：ＡＢＣ　全角。",
+        "",
+        "。。。",
+        "荣氏家族",
+        "荣氏家族向江南大学捐资1.1亿元",
+    ]
+    assert len(texts) > 40
+    assert tokenizer.tokens_of_all(texts) == [tokenizer.tokens(text) for text in texts]
