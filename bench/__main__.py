@@ -65,7 +65,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cache-dir", type=Path, default=ROOT / ".bench-cache", help="sentence vectors kept between runs")
     p.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one, removed afterwards)")
     p.add_argument("--build-chunks", type=int, default=600, help="chunks of the throughput corpus")
-    p.add_argument("--build-repeat", type=int, default=2, help="alternating runs of each kind (default: %(default)s)")
+    p.add_argument("--build-repeat", type=int, default=3, help="alternating runs of each kind (default: %(default)s)")
     p.add_argument("--update-base", type=int, default=100_000, help="chunks of the index updated")
     p.add_argument("--update-rounds", type=int, default=3, help="updates of 10 articles (default: %(default)s)")
     p.add_argument("--latency-sizes", type=int, nargs="+", default=[10_000, 100_000], help="index sizes in chunks")
