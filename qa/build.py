@@ -409,7 +409,7 @@ def _update_index(
                 data.offsets,
             )
         )
-        _trim_cache(cache, lambda: [key_of(i) for i in range(len(chunks))], len(chunks))
+        _trim_cache(cache, lambda: [key_of(i) for i in range(len(chunks))], len(chunks), embedder.dimension)
     try:
         summary.removed_versions = prune_versions(index_dir, keep_versions)
     except OSError as exc:  # the new version is in place; old ones can go next time
@@ -531,10 +531,14 @@ def _containing(chunks: list[Chunk], words: set[str]) -> list[int]:
     return [i for i, chunk in enumerate(chunks) if pattern.search(chunk.text)]
 
 
-def _trim_cache(cache: ChunkCache, keys: Callable[[], list[bytes]], count: int) -> None:
+def _trim_cache(cache: ChunkCache, keys: Callable[[], list[bytes]], count: int, dimension: int) -> None:
     """Drop entries of texts no longer indexed once they outnumber the live ones (``count`` chunks, whose
     ``keys()`` are computed only then)."""
     try:
+        # Counting the entries reads the whole table (0.1 s at 100k): only once the file is big enough to hold
+        # that many vectors of this size.
+        if cache.path.stat().st_size < (2 * count + 1000) * dimension * 4:
+            return
         if cache.size() > 2 * count + 1000:
             live = set(keys())
             if cache.size() > 2 * len(live) + 1000:

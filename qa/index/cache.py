@@ -60,7 +60,7 @@ class ChunkCache:
         db = sqlite3.connect(path, check_same_thread=False)
         try:
             db.executescript(_SCHEMA)
-            db.execute("SELECT count(*) FROM vectors LIMIT 1").fetchone()
+            db.execute("SELECT key FROM vectors LIMIT 1").fetchone()  # a file that is not a database fails here
         except sqlite3.DatabaseError:
             db.close()
             raise
