@@ -34,7 +34,7 @@ run: index
 test: $(STAMP) $(RAY_STAMP) browser
 	$(PY) -m pytest
 
-# Performance figures (about 15 minutes on 2 cores): writes docs/BENCHMARKS.md. See bench/__main__.py for flags.
+# Performance figures (about 8 minutes on 2 cores, 10 the first time): writes docs/BENCHMARKS.md. See bench/__main__.py for flags.
 bench: $(STAMP)
 	$(PY) -m bench
 

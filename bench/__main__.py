@@ -1,7 +1,7 @@
 """``python -m bench``: measure build throughput, updates, /ask latency, memory and 1M-chunk search; write
 docs/BENCHMARKS.md.
 
-    python -m bench                         # everything, default sizes (about 15 minutes on 2 cores)
+    python -m bench                         # everything, default sizes (about 8 minutes on 2 cores)
     python -m bench latency scale           # some benchmarks only
     python -m bench --quick --out /tmp/b.md # small sizes: a smoke run of the code in about a minute
 
