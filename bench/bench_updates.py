@@ -22,32 +22,17 @@ import time
 from pathlib import Path
 
 import httpx
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.update import TimedEmbedder  # noqa: E402
 from qa.build import build_index  # noqa: E402
 from qa.embedding import load_embedder  # noqa: E402
 from qa.tokenize import Tokenizer  # noqa: E402
 from tests.generated import article, question, write_corpus, write_jsonl  # noqa: E402
 
 BATCH = 10
-
-
-class TimedEmbedder:
-    """Wraps an embedder and adds up the seconds spent embedding."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.space, self.dimension = inner, inner.name, inner.space, inner.dimension
-        self.seconds = 0.0
-
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        started = time.perf_counter()
-        try:
-            return self.inner.encode(texts, show_progress)
-        finally:
-            self.seconds += time.perf_counter() - started
 
 
 def measure_updates(size: int, model: str, rounds: int, work: Path) -> dict[str, float]:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from bench.context import Context
-from bench.http import Load, load, serve
+from bench.serving import Load, load, serve
 from qa.index.store import current_version_dir
 
 WARMUP = 20

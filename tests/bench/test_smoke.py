@@ -30,3 +30,18 @@ def test_the_benchmarks_run_and_write_the_report(tmp_path: Path):
     assert "| 1: +10 articles |" in report and "| search (dense + BM25 + fusion) |" in report
     one_client = [line for line in report.splitlines() if line.endswith("|") and " | 1 | 1 | 10 | 0 | " in line]
     assert one_client, report  # workers 1, clients 1: 10 requests, none failed
+
+
+@pytest.mark.parametrize("script", ["bench_updates", "bench_ray", "fuzz_api", "load_test", "bench_large_file"])
+def test_each_benchmark_script_starts(script: str):
+    """Run as scripts, their folder comes first on sys.path: a module there named like a standard one
+    (bench/http.py once) would shadow it and break every import of it."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / f"{script}.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "usage:" in done.stdout
