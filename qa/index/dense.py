@@ -10,6 +10,7 @@ recall against the flat index.
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,15 +163,9 @@ class DenseIndex:
         lists = np.full(len(rows), -1, dtype=np.int64)
         position = np.full(len(self), -1, dtype=np.int64)
         position[rows[present]] = np.flatnonzero(present)
-        invlists = ivf.invlists
-        for number in range(ivf.nlist):
-            size = invlists.list_size(number)
-            if not size:
-                continue
-            at = position[faiss.rev_swig_ptr(invlists.get_ids(number), size)]
+        for number, at, codes in _lists(ivf, position):
             wanted = at >= 0
-            codes = faiss.rev_swig_ptr(invlists.get_codes(number), size * ivf.code_size).view(np.float32)
-            out[at[wanted]] = codes.reshape(size, d)[wanted]
+            out[at[wanted]] = codes[wanted].view(np.float32)
             lists[at[wanted]] = number
         return out, lists
 
@@ -189,7 +184,7 @@ class DenseIndex:
             return None
         if len(origin) and np.bincount(origin[present], minlength=1).max(initial=0) > 1:
             return None  # a row taken twice: not a copy of lists
-        d, code_size = self.dimension, ivf.code_size
+        d = self.dimension
         quantizer = faiss.IndexFlatIP(d)
         quantizer.add(self.centroids())
         index = faiss.IndexIVFFlat(quantizer, d, ivf.nlist, faiss.METRIC_INNER_PRODUCT)
@@ -197,16 +192,11 @@ class DenseIndex:
         index.nprobe = min(config.nprobe, ivf.nlist)
         position = np.full(len(self), -1, dtype=np.int64)
         position[origin[present]] = np.flatnonzero(present)
-        source, target = ivf.invlists, index.invlists
-        for number in range(ivf.nlist):
-            size = source.list_size(number)
-            if not size:
-                continue
-            at = position[faiss.rev_swig_ptr(source.get_ids(number), size)]
+        target = index.invlists
+        for number, at, codes in _lists(ivf, position):
             keep = at >= 0
             if not keep.any():
                 continue
-            codes = faiss.rev_swig_ptr(source.get_codes(number), size * code_size).reshape(size, code_size)
             ids, kept = np.ascontiguousarray(at[keep]), np.ascontiguousarray(codes[keep])  # alive during the call
             target.add_entries(number, len(ids), faiss.swig_ptr(ids), faiss.swig_ptr(kept))
         index.ntotal = int(present.sum())
@@ -254,3 +244,15 @@ class DenseIndex:
 
 def _ivf(index: faiss.Index) -> "faiss.IndexIVF | None":
     return faiss.try_extract_index_ivf(index)
+
+
+def _lists(ivf: faiss.IndexIVF, position: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Each non-empty list of ``ivf``: its number, ``position`` of each entry's row, and the entries' codes
+    (one row of ``code_size`` bytes each: the float32 vector of a flat IVF index), read in place."""
+    invlists = ivf.invlists
+    for number in range(ivf.nlist):
+        size = invlists.list_size(number)
+        if size:
+            at = position[faiss.rev_swig_ptr(invlists.get_ids(number), size)]
+            codes = faiss.rev_swig_ptr(invlists.get_codes(number), size * ivf.code_size).reshape(size, ivf.code_size)
+            yield number, at, codes
