@@ -1,5 +1,7 @@
-"""JSON Lines files of a version: unchanged rows copied byte for byte must give the file a fresh write gives."""
+"""What an update takes from the previous version: JSON Lines rows copied byte for byte, the version kept in
+memory, vectors only of the same space; and the collector paused while it runs."""
 
+import gc
 import json
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import numpy as np
 import orjson
 
 from qa.build import build_index, forget_previous
+from qa.embedding import HashEmbedder
 from qa.index.jsonl import RowCopy, read_rows, write_rows
 from qa.index.store import CHUNKS, current_version_dir, load_index
 
@@ -94,3 +97,75 @@ def test_updates_write_the_files_a_full_rebuild_writes(tmp_path: Path, hash_embe
     rebuilt = current_version_dir(tmp_path / "full")
     assert (rebuilt / CHUNKS).read_bytes() == (updated / CHUNKS).read_bytes()
     assert (rebuilt / "articles.jsonl").read_bytes() == (updated / "articles.jsonl").read_bytes()
+
+
+def write_articles(corpus: Path, name: str, ids: range) -> None:
+    corpus.mkdir(exist_ok=True)
+    lines = "".join(json.dumps(article(i), ensure_ascii=False) + "\n" for i in ids)
+    (corpus / name).write_text(lines, encoding="utf-8")
+
+
+def test_the_next_update_in_a_process_takes_the_version_it_wrote_from_memory(
+    tmp_path: Path, hash_embedder, tokenizer, monkeypatch
+):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_articles(corpus, "a.jsonl", range(0, 4))
+    build_index(corpus, index, hash_embedder, tokenizer)
+
+    def unreadable(version_dir: Path):
+        raise AssertionError("read from disk")
+
+    monkeypatch.setattr("qa.build.read_chunks_and_offsets", unreadable)
+    write_articles(corpus, "b.jsonl", range(4, 6))
+    summary = build_index(corpus, index, hash_embedder, tokenizer)
+    assert (summary.added, summary.reused) == (2, 4)
+
+
+def test_a_remembered_version_whose_files_changed_since_is_not_trusted(tmp_path: Path, hash_embedder, tokenizer):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_articles(corpus, "a.jsonl", range(0, 4))
+    build_index(corpus, index, hash_embedder, tokenizer)
+    (current_version_dir(index) / CHUNKS).write_text("damaged\n", encoding="utf-8")
+    write_articles(corpus, "b.jsonl", range(4, 6))
+    summary = build_index(corpus, index, hash_embedder, tokenizer)
+    assert summary.reused == 0  # the damaged version is not reused, from memory or from disk
+    data = load_index(index, "hash-test")
+    assert len(data.articles) == 6
+    assert (current_version_dir(index) / CHUNKS).read_bytes() == fresh(data.chunks)
+
+
+class GcWatchingEmbedder:
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.space, self.dimension = inner, inner.name, inner.space, inner.dimension
+        self.gc_enabled: list[bool] = []
+
+    def encode(self, texts: list[str], show_progress: bool = False):
+        self.gc_enabled.append(gc.isenabled())
+        return self.inner.encode(texts, show_progress)
+
+
+def test_the_cyclic_collector_is_paused_during_a_build_and_restored_after(tmp_path: Path, hash_embedder, tokenizer):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, "a.jsonl", range(0, 3))
+    embedder = GcWatchingEmbedder(hash_embedder)
+    assert gc.isenabled()
+    build_index(corpus, tmp_path / "index", embedder, tokenizer)
+    assert embedder.gc_enabled == [False] and gc.isenabled()
+
+
+def test_vectors_of_another_runtime_or_quantisation_are_not_reused(tmp_path: Path, hash_embedder, tokenizer):
+    """Same model name, other vectors (e.g. int8 on ONNX Runtime): nothing is taken from the previous version
+    or the cache, and the manifest says which vectors the version holds."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_articles(corpus, "a.jsonl", range(0, 4))
+    first = build_index(corpus, index, hash_embedder, tokenizer)
+    other = HashEmbedder(hash_embedder.dimension)
+    other.space = "hash-test (onnx, int8)"
+    write_articles(corpus, "b.jsonl", range(4, 5))
+    summary = build_index(corpus, index, other, tokenizer)
+    assert summary.embedded == summary.chunks > first.chunks
+    assert load_index(index, "hash-test").manifest["vector_space"] == "hash-test (onnx, int8)"
+    again = build_index(corpus, index, hash_embedder, tokenizer, full=False)
+    # Back to the first vectors: those of the first 4 articles are still in the cache under their own space;
+    # only the article added meanwhile is embedded again.
+    assert again.embedded == 1
