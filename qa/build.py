@@ -49,7 +49,7 @@ from qa.index.store import (
     save_index,
 )
 from qa.ingest.incremental import FileRecord, read_corpus
-from qa.models import Article, Chunk
+from qa.models import Article, Chunk, chunks_by_article
 from qa.tokenize import STOPWORDS, Tokenizer, corpus_words
 
 logger = logging.getLogger(__name__)
@@ -174,9 +174,7 @@ def load_previous(index_root: Path) -> Previous | None:
         article_list, article_offsets = read_articles_and_offsets(version_dir)
         articles = {a.id: a for a in article_list}
         rows, chunk_offsets = read_chunks_and_offsets(version_dir)
-        chunks: dict[str, list[Chunk]] = {}
-        for chunk in rows:
-            chunks.setdefault(chunk.article_id, []).append(chunk)
+        chunks = chunks_by_article(rows)
         sources = read_sources(version_dir)
         records = {k: FileRecord.from_dict(v) for k, v in sources.items()} if sources is not None else None
     except Exception as exc:  # damaged: the new version is built without it
@@ -264,8 +262,10 @@ def _update_index(
     )
     old = previous.articles if previous else {}
     new_ids = {a.id for a in corpus.articles}
-    # Unchanged articles are mostly the previous version's own objects (qa.ingest.incremental): ``is`` first.
-    changed = sum(1 for a in corpus.articles if a.id in old and old[a.id] is not a and old[a.id] != a)
+    # Per article: the same as in the previous version. Unchanged articles are mostly the previous version's
+    # own objects (qa.ingest.incremental): ``is`` first.
+    same = [old.get(a.id) is a or old.get(a.id) == a for a in corpus.articles]
+    changed = sum(1 for a, unchanged in zip(corpus.articles, same) if a.id in old and not unchanged)
     added = len(corpus.articles) - len(new_ids & old.keys())
     summary = BuildSummary(
         articles=len(corpus.articles),
@@ -293,11 +293,8 @@ def _update_index(
     chunks: list[Chunk] = []
     origin: list[int] = []  # per chunk: its row in the previous version, -1 when chunked now
     previous_row = {c.id: row for row, c in enumerate(reuse.rows)} if reuse is not None and same_chunking else {}
-    for article in corpus.articles:
-        unchanged = (
-            reuse is not None and same_chunking and (old.get(article.id) is article or old.get(article.id) == article)
-        )
-        kept = reuse.chunks.get(article.id) if unchanged else None
+    for article, unchanged in zip(corpus.articles, same):
+        kept = reuse.chunks.get(article.id) if reuse is not None and same_chunking and unchanged else None
         if kept is None:
             kept = chunk_article(article, chunk_size, chunk_overlap)
             origin.extend([-1] * len(kept))
@@ -336,7 +333,8 @@ def _update_index(
     stale = _containing(chunks, changed_words)
     carried.retokenize(stale)
     with ChunkCache(index_dir / CACHE_FILE) as cache, ThreadPoolExecutor(1, "tokenize") as background:
-        # Tokenising (jieba, pure Python) runs in a thread while the model embeds (torch releases the GIL).
+        # Tokenising (jieba, pure Python) runs in a thread while the model embeds (torch and ONNX Runtime release
+        # the GIL).
         need_tokens = carried.need_tokens().tolist()
         token_keys = [key_of(i) for i in need_tokens]
         found_tokens = {} if full else cache.tokens(TOKENS_KIND, set(token_keys))
@@ -391,18 +389,15 @@ def _update_index(
             words=words,
             sources={source: record.to_dict() for source, record in corpus.records.items()},
             terms=terms,
-            copies=_row_copies(reuse, corpus.articles, old, origin),
+            copies=_row_copies(reuse, corpus.articles, same, origin),
         )
         summary.version_dir = save_index(index_dir, data)
-        by_article: dict[str, list[Chunk]] = {}
-        for chunk in chunks:
-            by_article.setdefault(chunk.article_id, []).append(chunk)
         _remember(
             Previous(
                 summary.version_dir,
                 data.manifest,
                 data.articles,
-                by_article,
+                chunks_by_article(chunks),
                 chunks,
                 corpus.records,
                 words,
@@ -506,7 +501,7 @@ def _from_previous(
 
 
 def _row_copies(
-    reuse: Previous | None, articles: list[Article], old: dict[str, Article], origin: list[int]
+    reuse: Previous | None, articles: list[Article], same: list[bool], origin: list[int]
 ) -> dict[str, RowCopy]:
     """Which rows of the new version's JSON Lines files are unchanged rows of the previous version's."""
     if reuse is None:
@@ -516,7 +511,7 @@ def _row_copies(
         copies[CHUNKS] = RowCopy(reuse.version_dir / CHUNKS, reuse.offsets[CHUNKS], np.asarray(origin, dtype=np.int64))
     if ARTICLES in reuse.offsets:
         row_of = {article_id: row for row, article_id in enumerate(reuse.articles)}
-        article_origin = [row_of[a.id] if old.get(a.id) is a or old.get(a.id) == a else -1 for a in articles]
+        article_origin = [row_of[a.id] if unchanged else -1 for a, unchanged in zip(articles, same)]
         copies[ARTICLES] = RowCopy(
             reuse.version_dir / ARTICLES, reuse.offsets[ARTICLES], np.asarray(article_origin, dtype=np.int64)
         )

@@ -72,6 +72,14 @@ class Chunk:
         return cls(**data)
 
 
+def chunks_by_article(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    """Each article's chunks, in their order in ``chunks``."""
+    by_article: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_article.setdefault(chunk.article_id, []).append(chunk)
+    return by_article
+
+
 @dataclass
 class IngestReport:
     """What reading a corpus produced and what it had to skip."""

@@ -7,7 +7,7 @@ from qa.answer import Answer, Composer
 from qa.embedding import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
-from qa.models import Article, Chunk
+from qa.models import Article, chunks_by_article
 from qa.retrieval import Hit, RetrievalMode, Retriever
 from qa.tokenize import Tokenizer, term_weight
 
@@ -33,10 +33,7 @@ class QAService:
         self.data = data
         # Queries are segmented with the corpus words the keyword index was built with.
         self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
-        chunks_by_article: dict[str, list[Chunk]] = {}
-        for chunk in data.chunks:
-            chunks_by_article.setdefault(chunk.article_id, []).append(chunk)
-        self.composer = Composer(term_weight, chunks_by_article)
+        self.composer = Composer(term_weight, chunks_by_article(data.chunks))
 
     def ask(self, question: str, top_k: int = 5, retrieval_query: str | None = None) -> TimedAnswer:
         """Answer ``question``. ``retrieval_query``, when given, is searched and answered instead (a follow-up
