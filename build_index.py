@@ -5,11 +5,13 @@ import logging
 import sys
 from pathlib import Path
 
-from qa.build import build_index
-from qa.embedding import Embedder, load_embedder
+from qa.embedders.factory import embedder_from_settings
+from qa.embedders.protocol import Embedder
 from qa.errors import QAError
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
 from qa.settings import Settings
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,19 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     embedder: Embedder | None = None
     try:
         embedder = make_embedder(settings, args)
-        summary = build_index(
-            args.corpus,
-            args.index,
-            embedder,
-            Tokenizer(),
-            settings.chunk_size,
-            settings.chunk_overlap,
-            show_progress=True,
-            full=args.full,
-            keep_versions=settings.keep_versions,
-            lock_timeout=args.wait,
-            dense_config=settings.dense_config(),
-        )
+        options = BuildOptions.from_settings(settings, lock_timeout=args.wait, show_progress=True)
+        summary = build_index(args.corpus, args.index, embedder, Tokenizer(), options, full=args.full)
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -73,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def make_embedder(settings: Settings, args: argparse.Namespace) -> Embedder:
     if args.ray is None:
-        return load_embedder(settings.model, settings.batch_size, settings.quantize, settings.backend)
-    from qa.distributed.ray_embedder import RayEmbedder
+        return embedder_from_settings(settings)
+    from qa.embedders.ray import RayEmbedder
 
     return RayEmbedder(
         settings.model,

@@ -2,14 +2,14 @@
 
 import logging
 
-from qa.distributed.serve import LOG_FORMAT, run
+from qa.api.serve import LOG_FORMAT, run
 from qa.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
-    run(settings)  # QA_WORKERS processes (qa/distributed/serve.py)
+    run(settings)  # QA_WORKERS processes (qa/api/serve.py)
 
 
 if __name__ == "__main__":

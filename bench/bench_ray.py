@@ -35,9 +35,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.build import build_index  # noqa: E402
-from qa.embedding import load_embedder  # noqa: E402
-from qa.tokenize import Tokenizer  # noqa: E402
+from qa.embedders.factory import load_embedder  # noqa: E402
+from qa.indexing.build import build_index  # noqa: E402
+from qa.text.segmentation import Tokenizer  # noqa: E402
 from tests.generated import question, write_corpus  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def measure_builds(corpus: Path, work: Path, model: str, cpus: int, repeat: int)
     import ray
     import torch
 
-    from qa.distributed.ray_embedder import RayEmbedder, connect
+    from qa.embedders.ray import RayEmbedder, connect
 
     tokenizer = Tokenizer()
     torch.set_num_threads(cpus)

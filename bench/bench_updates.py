@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.update import TimedEmbedder  # noqa: E402
-from qa.build import build_index  # noqa: E402
-from qa.embedding import load_embedder  # noqa: E402
-from qa.tokenize import Tokenizer  # noqa: E402
+from qa.embedders.factory import load_embedder  # noqa: E402
+from qa.indexing.build import build_index  # noqa: E402
+from qa.text.segmentation import Tokenizer  # noqa: E402
 from tests.generated import article, question, write_corpus, write_jsonl  # noqa: E402
 
 BATCH = 10

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from bench.corpus import Composer, Pool, articles_for, load_pool, write_corpus
 from bench.seed import composer_for, seed_cache
-from qa.build import BuildSummary, build_index
-from qa.embedding import Embedder, load_embedder
+from qa.embedders.factory import load_embedder
+from qa.embedders.protocol import Embedder
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
+from qa.indexing.summary import BuildSummary
 from qa.settings import Settings
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ class Context:
     @cached_property
     def embedder(self) -> Embedder:
         s = self.settings
-        return load_embedder(self.model, s.batch_size, s.quantize, s.backend)
+        return load_embedder(self.model, batch_size=s.batch_size, quantize=s.quantize, backend=s.backend)
 
     @cached_property
     def tokenizer(self) -> Tokenizer:
@@ -64,9 +67,7 @@ class Context:
             index,
             self.embedder,
             self.tokenizer,
-            self.settings.chunk_size,
-            self.settings.chunk_overlap,
-            dense_config=self.settings.dense_config(),
+            BuildOptions.from_settings(self.settings),
         )
         if summary.embedded:
             raise RuntimeError(f"the composed {chunks}-chunk index embedded {summary.embedded} chunks")

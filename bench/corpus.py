@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.chunking import chunk_article
+from qa.indexing.chunking import chunk_article
 from qa.ingest import parse_file
 from qa.models import Article, Chunk
-from qa.text import sentence_spans
+from qa.text.sentences import sentence_spans
 
 logger = logging.getLogger(__name__)
 

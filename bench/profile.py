@@ -10,11 +10,11 @@ import time
 from typing import Any
 
 from bench.context import Context
-from qa.api.schemas import AskResponse
-from qa.embedding import load_embedder
+from qa.answering.service import QAService
+from qa.api.runtime import limit_threads
+from qa.api.schemas.ask import AskResponse
+from qa.embedders.factory import embedder_from_settings
 from qa.index.store import load_index
-from qa.runtime import limit_threads
-from qa.service import QAService
 
 
 def run(ctx: Context, chunks: int, questions: int) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def run(ctx: Context, chunks: int, questions: int) -> dict[str, Any]:
     data = load_index(index, ctx.model)
     data.dense.set_nprobe(ctx.settings.dense_nprobe)
     s = ctx.settings  # the model as the server loads it: its runtime, weights and threads
-    embedder = load_embedder(ctx.model, s.batch_size, s.quantize, s.backend, s.serve_threads)
+    embedder = embedder_from_settings(s, threads=s.serve_threads)
     service = QAService(data, embedder, ctx.tokenizer, ctx.settings.candidates)
     retriever, composer = service.retriever, service.composer
     asked = ctx.pool.questions[-questions:]
@@ -73,7 +73,7 @@ def _json(answer) -> str:
 
 
 def _query(text, tokens, vector):
-    from qa.retrieval import Query
+    from qa.answering.retrieval import Query
 
     return Query(text, tokens, vector)
 

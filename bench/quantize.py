@@ -16,11 +16,11 @@ import numpy as np
 
 from bench.context import Context
 from bench.corpus import write_corpus
-from qa.build import build_index
-from qa.embedding import load_embedder
+from qa.answering.service import QAService
+from qa.api.runtime import limit_threads
+from qa.embedders.factory import load_embedder
 from qa.index.store import load_index
-from qa.runtime import limit_threads
-from qa.service import QAService
+from qa.indexing.build import build_index
 
 VARIANTS = {  # name: (backend, quantize)
     "torch float": ("torch", "none"),
@@ -50,17 +50,22 @@ def run(ctx: Context, questions: int) -> dict[str, Any]:
     builds, query_models, timing = {}, {}, {}
     for name, (backend, quantize) in VARIANTS.items():
         torch.set_num_threads(threads)
-        embedder = load_embedder(ctx.model, ctx.settings.batch_size, quantize, backend)
+        embedder = load_embedder(ctx.model, batch_size=ctx.settings.batch_size, quantize=quantize, backend=backend)
         started = time.perf_counter()
         summary = build_index(corpus, ctx.work / f"index-cmrc-{backend}-{quantize}", embedder, ctx.tokenizer, full=True)
         builds[name] = (load_index(ctx.work / f"index-cmrc-{backend}-{quantize}", ctx.model), summary.chunks)
         builds[name] += (summary.chunks / (time.perf_counter() - started),)
-        query_models[name] = load_embedder(ctx.model, ctx.settings.batch_size, quantize, backend, threads=1)
+        query_models[name] = load_embedder(
+            ctx.model, batch_size=ctx.settings.batch_size, quantize=quantize, backend=backend, threads=1
+        )
         limit_threads(1)
         timing[name] = _question_ms(query_models[name], [q for q, _ in asked[:100]])
     for name, (backend, quantize) in TIMED_ONLY.items():
         limit_threads(1)
-        timing[name] = _question_ms(load_embedder(ctx.model, 32, quantize, backend, 1), [q for q, _ in asked[:100]])
+        timing[name] = _question_ms(
+            load_embedder(ctx.model, batch_size=32, quantize=quantize, backend=backend, threads=1),
+            [q for q, _ in asked[:100]],
+        )
     torch.set_num_threads(threads)
     setups = {name: (name, name) for name in VARIANTS}
     setups["torch float index, onnx int8 questions"] = (REFERENCE, "onnx int8")

@@ -18,13 +18,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from bench.context import Context
-from qa.index.dense import DenseIndex
+from qa.answering.retrieval import Query, Retriever
+from qa.api.runtime import limit_threads
+from qa.index.dense import DenseConfig, DenseIndex
 from qa.index.sparse import SparseIndex
 from qa.index.store import IndexData
 from qa.index.terms import TermCounts
 from qa.models import Chunk
-from qa.retrieval import Query, Retriever
-from qa.runtime import limit_threads
 
 SENTENCES_PER_CHUNK = 5
 OWN_SHARE = 0.85
@@ -92,7 +92,7 @@ def run(ctx: Context, size: int, queries: int, nprobes: list[int]) -> dict[str, 
     sparse = SparseIndex.from_counts(counts)
     bm25_s = time.perf_counter() - started
     started = time.perf_counter()
-    dense = DenseIndex.build(vectors, ctx.settings.dense_config())
+    dense = DenseIndex.build(vectors, DenseConfig.from_settings(ctx.settings))
     dense_s = time.perf_counter() - started
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)

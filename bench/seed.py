@@ -1,7 +1,7 @@
 """Large indexes without embedding them: seed the build cache with composed vectors and tokens.
 
 ``seed_cache`` writes, for every chunk of a corpus, the vector and tokens ``bench.corpus.Composer``
-composes into the index's cache (``qa/index/cache.py``). The ordinary build then finds every chunk
+composes into the index's cache (``qa/index/chunk_cache.py``). The ordinary build then finds every chunk
 in the cache and embeds nothing: the base index goes through the real build path (reading, chunking,
 BM25, FAISS, writing a version) in minutes instead of hours.
 """
@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import Composer, Pool, chunk_records
-from qa.build import TOKENS_KIND
-from qa.embedding import Embedder
-from qa.index.cache import CACHE_FILE, ChunkCache, text_key
-from qa.tokenize import Tokenizer
+from qa.embedders.protocol import Embedder
+from qa.index.chunk_cache import CACHE_FILE, ChunkCache, text_key
+from qa.indexing.build import TOKENS_KIND
+from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
 

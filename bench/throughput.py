@@ -14,8 +14,10 @@ from typing import Any
 
 from bench.context import Context
 from bench.corpus import articles_for, chunk_records, write_corpus
-from qa.build import build_index
-from qa.embedding import load_embedder, quantize_int8, resolve_model
+from qa.embedders.factory import load_embedder
+from qa.embedders.sbert import quantize_int8, resolve_model
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
 
 
 def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
@@ -27,7 +29,7 @@ def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
     write_corpus(corpus, records)
     texts = [c.text for c in chunk_records(records, s.chunk_size, s.chunk_overlap)]
     if s.backend == "onnx":  # the same runtime and weights as the pipeline's model, without the pipeline
-        bare = load_embedder(ctx.model, s.batch_size, s.quantize, "onnx")
+        bare = load_embedder(ctx.model, batch_size=s.batch_size, quantize=s.quantize, backend="onnx")
     else:
         bare = SentenceTransformer(resolve_model(ctx.model), device="cpu")
         if s.quantize == "int8":
@@ -50,10 +52,8 @@ def run(ctx: Context, chunks: int, repeat: int) -> dict[str, Any]:
             index,
             ctx.embedder,
             ctx.tokenizer,
-            s.chunk_size,
-            s.chunk_overlap,
+            BuildOptions.from_settings(s),
             full=True,
-            dense_config=s.dense_config(),
         )
         times["pipeline"].append(time.perf_counter() - started)
     assert summary is not None

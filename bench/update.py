@@ -15,7 +15,9 @@ import numpy as np
 
 from bench.context import Context
 from bench.corpus import new_articles, write_corpus
-from qa.build import build_index, forget_previous
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
+from qa.indexing.previous import VersionMemory
 
 ARTICLES = 10
 
@@ -42,10 +44,11 @@ def run(ctx: Context, base_chunks: int, rounds: int) -> dict[str, Any]:
     rows = []
     # The first update reads the previous version from disk, as `build_index.py` does in a new process; later
     # ones take it from memory, as the server's admin API does (the version it wrote last). Rounds alternate.
+    memory = VersionMemory()
     for r in range(2 * rounds):
         fresh = r % 2 == 0
         if fresh:
-            forget_previous()
+            memory.forget()
         write_corpus(corpus / f"new-{r}", new_articles(ctx.pool, ARTICLES, seed=100 + r))
         embedder.seconds = 0.0
         started = time.perf_counter()
@@ -54,10 +57,8 @@ def run(ctx: Context, base_chunks: int, rounds: int) -> dict[str, Any]:
             index,
             embedder,
             ctx.tokenizer,
-            s.chunk_size,
-            s.chunk_overlap,
-            keep_versions=2,
-            dense_config=s.dense_config(),
+            BuildOptions.from_settings(s, keep_versions=2),
+            memory=memory,
         )
         seconds = time.perf_counter() - started
         if summary.added != ARTICLES:

@@ -2,17 +2,15 @@
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
-
-if TYPE_CHECKING:
-    from qa.index.dense import DenseConfig
-
 BUNDLED_MODEL = "m3e-small"
+# Chunking defaults (qa.indexing.chunking): about 2-4 sentences of news text, a sentence or so repeated.
+DEFAULT_CHUNK_SIZE = 240
+DEFAULT_CHUNK_OVERLAP = 90
 
 
 class Settings(BaseSettings):
@@ -84,11 +82,6 @@ class Settings(BaseSettings):
     )
     query_cache: int = Field(1024, ge=0, description="Question vectors remembered per server process (0: none).")
 
-    def dense_config(self) -> "DenseConfig":
-        from qa.index.dense import DenseConfig
-
-        return DenseConfig(flat_max=self.dense_flat_max, nprobe=self.dense_nprobe)
-
     # Reliability and security of the HTTP layer (qa/api/middleware.py).
     max_body_bytes: int = Field(1024 * 1024, ge=1, description="Largest request body accepted (413 beyond).")
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -107,8 +100,3 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
-
-
-def get_settings() -> Settings:
-    """Read settings from the environment (fresh each call, so tests can override)."""
-    return Settings()

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import build_index
-from qa.embedding import Embedder, HashEmbedder, load_embedder
+from qa.answering.service import QAService
+from qa.embedders.factory import load_embedder
+from qa.embedders.hashing import HashEmbedder
+from qa.embedders.protocol import Embedder
 from qa.index.store import IndexData, load_index
-from qa.service import QAService
-from qa.tokenize import Tokenizer
+from qa.indexing.build import build_index
+from qa.text.segmentation import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"

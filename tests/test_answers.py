@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answer import MAX_ANSWER_CHARS
+from qa.answering.compose import MAX_ANSWER_CHARS
 from tests.conftest import RONG_TITLE
 
 pytestmark = pytest.mark.model

@@ -1,9 +1,9 @@
 import pytest
 
-from qa.chunking import chunk_article
+from qa.indexing.chunking import chunk_article
 from qa.ingest.page import parse_page
 from qa.models import Article
-from qa.text import ends_sentence
+from qa.text.sentences import ends_sentence
 from tests.conftest import SAMPLE_PAGE
 
 

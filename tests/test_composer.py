@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from qa.answer import MAX_ANSWER_CHARS, Composer
-from qa.chunking import chunk_article
+from qa.answering.compose import MAX_ANSWER_CHARS, Composer
+from qa.answering.retrieval import Hit, Query
+from qa.indexing.chunking import chunk_article
 from qa.models import Article
-from qa.retrieval import Hit, Query
-from qa.tokenize import Tokenizer, term_weight
+from qa.text.segmentation import Tokenizer, term_weight
 
 
 @pytest.fixture(scope="module")

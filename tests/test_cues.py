@@ -1,6 +1,6 @@
 import pytest
 
-from qa.cues import Cues
+from qa.answering.cues import Cues
 
 
 @pytest.mark.parametrize(

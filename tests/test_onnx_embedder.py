@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.onnx_embedder import OnnxEmbedder
+from qa.embedders.onnx import OnnxEmbedder
 
 TEXTS = ["荣氏家族向江南大学捐资多少？", "龙光塔位于锡山之巅。" * 40, "短"]  # the second one is truncated at 512 tokens
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from qa.embedding import HashEmbedder
-from qa.query_cache import QuestionCache
+from qa.embedders.cached import QuestionCache
+from qa.embedders.hashing import HashEmbedder
 
 
 class Counting(HashEmbedder):

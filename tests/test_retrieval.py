@@ -1,4 +1,4 @@
-from qa.retrieval import reciprocal_rank_fusion
+from qa.answering.retrieval import reciprocal_rank_fusion
 
 
 def test_rrf_rewards_agreement_and_keeps_items_from_either_list():

@@ -1,4 +1,4 @@
-from qa.tokenize import STOPWORDS, Tokenizer, corpus_words
+from qa.text.segmentation import STOPWORDS, Tokenizer, corpus_words
 
 
 def test_corpus_words_are_the_short_chinese_pieces_of_titles():
@@ -27,7 +27,7 @@ def test_tokens_of_all_are_the_tokens_of_each_text(tokenizer):
     """The clause memo must not change a single token: overlapping chunks, repeats, mixed scripts."""
     from pathlib import Path
 
-    from qa.chunking import chunk_article
+    from qa.indexing.chunking import chunk_article
     from qa.ingest.page import parse_page
 
     texts = []

@@ -1,4 +1,4 @@
-"""The FastAPI application: heavy parts loaded once at startup and kept on ``app.state``."""
+"""The FastAPI application: heavy parts loaded once at startup, kept as one ``AppState`` on ``app.state.qa``."""
 
 import asyncio
 import contextlib
@@ -9,15 +9,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa.api import errors, middleware
-from qa.api.reloader import IndexReloader
+from qa.api.reloader import IndexReloader, ServedIndex
 from qa.api.routes import admin, articles, ask, health, openai, web
+from qa.api.runtime import limit_threads
+from qa.api.state import AppState
 from qa.chat.replies import create_chat
-from qa.embedding import Embedder, load_embedder
-from qa.query_cache import QuestionCache
-from qa.runtime import limit_threads
+from qa.embedders.cached import QuestionCache
+from qa.embedders.factory import embedder_from_settings
+from qa.embedders.protocol import Embedder
+from qa.indexing.options import BuildOptions
+from qa.indexing.updates import IndexUpdater
 from qa.settings import Settings
-from qa.tokenize import Tokenizer
-from qa.updates import IndexUpdater
+from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -28,41 +31,15 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        limit_threads(settings.serve_threads)
-        app.state.embedder = embedder or load_embedder(
-            settings.model, settings.batch_size, settings.quantize, settings.backend, settings.serve_threads
-        )
-        app.state.tokenizer = Tokenizer()
-        app.state.service = None
-        app.state.index_problem = None
-        app.state.reloader = IndexReloader(
-            app.state,
-            settings.index_dir,
-            QuestionCache(app.state.embedder, settings.query_cache),
-            app.state.tokenizer,
-            settings.candidates,
-            mmap=settings.mmap_index,
-            nprobe=settings.dense_nprobe,
-        )
-        app.state.updater = IndexUpdater(
-            settings.corpus_dir,
-            settings.index_dir,
-            app.state.embedder,
-            app.state.tokenizer,
-            settings.chunk_size,
-            settings.chunk_overlap,
-            settings.keep_versions,
-            settings.build_lock_timeout,
-            settings.dense_config(),
-        )
-        await app.state.reloader.reload()
+        state = _start(settings, embedder)
+        await state.reloader.reload()
         watcher = None
         if settings.reload_interval > 0:
-            watcher = asyncio.create_task(app.state.reloader.watch(settings.reload_interval))
-        app.state.chat = create_chat(settings)
+            watcher = asyncio.create_task(state.reloader.watch(settings.reload_interval))
+        app.state.qa = state
         yield
-        if app.state.chat.generator is not None:
-            await app.state.chat.generator.aclose()
+        if state.chat.generator is not None:
+            await state.chat.generator.aclose()
         if watcher is not None:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -74,9 +51,29 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         version="1.0.0",
         lifespan=lifespan,
     )
-    app.state.settings = settings
     errors.install(app)
     middleware.install(app, settings)
     for module in (ask, articles, health, admin, openai, web):
         app.include_router(module.router)
     return app
+
+
+def _start(settings: Settings, embedder: Embedder | None) -> AppState:
+    """Load the model and make the parts that serve and change the index (the index itself: ``reload``)."""
+    limit_threads(settings.serve_threads)
+    embedder = embedder or embedder_from_settings(settings, threads=settings.serve_threads)
+    tokenizer = Tokenizer()
+    served = ServedIndex()
+    reloader = IndexReloader(
+        served,
+        settings.index_dir,
+        QuestionCache(embedder, settings.query_cache),
+        tokenizer,
+        candidates=settings.candidates,
+        mmap=settings.mmap_index,
+        nprobe=settings.dense_nprobe,
+    )
+    updater = IndexUpdater(
+        settings.corpus_dir, settings.index_dir, embedder, tokenizer, BuildOptions.from_settings(settings)
+    )
+    return AppState(settings, embedder, tokenizer, served, reloader, updater, create_chat(settings))

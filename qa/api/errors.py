@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
-from qa.chat.openai_format import error_body
+from qa.api.schemas.openai import error_body
 from qa.errors import ArticleNotFound, BuildInProgress, IndexStoreError, InvalidInput
 from qa.ingest.jsonl import ARTICLE_ID_RE, ARTICLE_ID_RULE
 

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from qa.api.errors import domain_problem, respond, validation_problem
-from qa.chat.openai_format import error_body
+from qa.api.schemas.openai import error_body
 from qa.errors import QAError
 
 

@@ -1,8 +1,8 @@
 """Live swap: load a new index version off the request path, then publish it in one assignment.
 
-Routes read ``app.state.service`` once per request (``ServiceDep``) and use that object to the end,
+Routes read ``ServedIndex.service`` once per request (``ServiceDep``) and use that object to the end,
 so each response comes from one complete version. The reloader loads the version ``CURRENT`` names
-in a worker thread while the old service keeps answering, then replaces ``app.state.service``. A
+in a worker thread while the old service keeps answering, then replaces ``ServedIndex.service``. A
 version that fails to load (missing, truncated or garbage files, a bad manifest) is logged and
 skipped; the old one keeps serving and ``/health`` reports the problem in ``problem``.
 """
@@ -11,31 +11,39 @@ import asyncio
 import logging
 from pathlib import Path
 
-from starlette.datastructures import State
-
-from qa.embedding import Embedder
+from qa.answering.service import QAService
+from qa.embedders.protocol import Embedder
 from qa.errors import IndexNotReady
 from qa.index.store import current_version_dir, load_version
-from qa.service import QAService
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
 
 
+class ServedIndex:
+    """The version being answered from (``service``), and what is wrong with the index if anything (``problem``,
+    shown by /health and in 503s). Only the reloader writes it; a request reads ``service`` once."""
+
+    def __init__(self) -> None:
+        self.service: QAService | None = None
+        self.problem: str | None = None
+
+
 class IndexReloader:
-    """Keeps ``state.service`` on the version ``<index>/CURRENT`` points at."""
+    """Keeps ``served.service`` on the version ``<index>/CURRENT`` points at."""
 
     def __init__(
         self,
-        state: State,
+        served: ServedIndex,
         index_dir: Path,
         embedder: Embedder,
         tokenizer: Tokenizer,
+        *,
         candidates: int = 30,
         mmap: bool = False,
         nprobe: int | None = None,
     ) -> None:
-        self._state = state
+        self._served = served
         self._index_dir = index_dir
         self._embedder = embedder
         self._tokenizer = tokenizer
@@ -47,7 +55,7 @@ class IndexReloader:
 
     @property
     def served_version(self) -> str | None:
-        service: QAService | None = self._state.service
+        service: QAService | None = self._served.service
         return service.data.version if service is not None else None
 
     def _problem(self, reason: str) -> str:
@@ -67,17 +75,17 @@ class IndexReloader:
             try:
                 target = current_version_dir(self._index_dir)
             except IndexNotReady as exc:
-                if self._state.service is None:
-                    self._state.index_problem = str(exc)
+                if self._served.service is None:
+                    self._served.problem = str(exc)
                 return self.served_version
             except Exception as exc:
                 problem = self._problem(str(exc))
-                if problem != self._state.index_problem:  # once, not at every check
+                if problem != self._served.problem:  # once, not at every check
                     logger.error("cannot read the index pointer: %s", exc)
-                self._state.index_problem = problem
+                self._served.problem = problem
                 return self.served_version
             if target.name == self.served_version:  # e.g. CURRENT was rolled back after a bad version
-                self._state.index_problem = None
+                self._served.problem = None
                 self._failed = None
                 return self.served_version
             if target.name == self._failed and not retry_failed:
@@ -86,16 +94,16 @@ class IndexReloader:
                 service = await asyncio.to_thread(self._load, target)
             except Exception as exc:
                 self._failed = target.name
-                if self._state.service is None:
-                    self._state.index_problem = str(exc)
+                if self._served.service is None:
+                    self._served.problem = str(exc)
                     logger.error("not serving answers: %s", exc)
                 else:
                     logger.error("keeping version %s: cannot load %s: %s", self.served_version, target.name, exc)
-                    self._state.index_problem = self._problem(f"cannot load {target.name}: {exc}")
+                    self._served.problem = self._problem(f"cannot load {target.name}: {exc}")
                 return self.served_version
             previous = self.served_version
-            self._state.service = service  # the swap: one assignment
-            self._state.index_problem = None
+            self._served.service = service  # the swap: one assignment
+            self._served.problem = None
             self._failed = None
             data = service.data
             logger.info(

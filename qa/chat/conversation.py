@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import jieba
 import jieba.posseg
 
-from qa.tokenize import term_weight
+from qa.text.segmentation import term_weight
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class FollowUpResolver:
 
     def __init__(self, weight: Callable[[str], float] = term_weight) -> None:
         self.weight = weight
-        # A jieba instance of our own, like qa.tokenize.Tokenizer, so nothing global is touched.
+        # A jieba instance of our own, like qa.text.segmentation.Tokenizer, so nothing global is touched.
         self._tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
         self._tagger.tokenizer.initialize()
 

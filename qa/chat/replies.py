@@ -11,7 +11,8 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from qa.answer import Answer, Citation
+from qa.answering.compose import Answer, Citation
+from qa.answering.service import QAService, TimedAnswer
 from qa.chat.conversation import FollowUpResolver, Message, Resolution
 from qa.chat.generator import (
     NO_ANSWER_TEXT,
@@ -24,7 +25,6 @@ from qa.chat.generator import (
     clean_markers,
     is_refusal,
 )
-from qa.service import QAService, TimedAnswer
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

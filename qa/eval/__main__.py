@@ -14,15 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa.embedding import load_embedder
-from qa.eval.cache import CachingEmbedder
+from qa.answering.retrieval import RETRIEVAL_MODES
+from qa.answering.service import QAService
+from qa.embedders.cached import DiskCachedEmbedder
+from qa.embedders.factory import embedder_from_settings
 from qa.eval.report import render_table
 from qa.eval.runner import build_eval_index, evaluate
 from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, load_out_of_corpus, load_squad
-from qa.retrieval import RETRIEVAL_MODES
-from qa.service import QAService
 from qa.settings import Settings
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 DEFAULT_SQUAD = Path("../shared/eval/cmrc2018_trial.json")
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsqa" / "eval"
@@ -80,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         evalset.questions = [q for q in evalset.questions if q.article_id in kept]
 
     started = time.perf_counter()
-    embedder = load_embedder(settings.model, settings.batch_size, settings.quantize, settings.backend)
+    embedder = embedder_from_settings(settings)
     tokenizer = Tokenizer()
-    builder = embedder if args.no_cache else CachingEmbedder(embedder, args.cache_dir)
+    builder = embedder if args.no_cache else DiskCachedEmbedder(embedder, args.cache_dir)
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as workdir:
         data = build_eval_index(evalset, builder, tokenizer, settings.chunk_size, settings.chunk_overlap, Path(workdir))
     results = []

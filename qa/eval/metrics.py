@@ -5,7 +5,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answer import MAX_ANSWER_CHARS
+from qa.answering.compose import MAX_ANSWER_CHARS
 
 _MARKER = re.compile(r"\[\d+\]")
 

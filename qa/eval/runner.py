@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Answer
-from qa.build import build_index
-from qa.embedding import Embedder
+from qa.answering.compose import Answer
+from qa.answering.service import QAService
+from qa.embedders.protocol import Embedder
 from qa.eval.metrics import Outcome, Summary, article_ranking, contains_answer, strip_markers, summarize
 from qa.eval.squad import EvalQuestion, EvalSet, OutOfCorpusQuestion
 from qa.index.store import IndexData, load_index
-from qa.service import QAService
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,13 @@ def build_eval_index(
         for article in evalset.articles:
             record = {"id": article.id, "title": article.title, "paragraphs": list(article.paragraphs)}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    summary = build_index(corpus, workdir / "index", embedder, tokenizer, chunk_size, chunk_overlap)
+    summary = build_index(
+        corpus,
+        workdir / "index",
+        embedder,
+        tokenizer,
+        BuildOptions(chunk_size=chunk_size, chunk_overlap=chunk_overlap),
+    )
     if summary.skipped:
         raise ValueError(f"evaluation articles could not be indexed: {summary.skipped[:3]}")
     logger.info(summary.render())

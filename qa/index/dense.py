@@ -13,9 +13,13 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
+
+if TYPE_CHECKING:
+    from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,11 @@ class DenseConfig:
             raise ValueError(f"flat_max must be >= 0, got {self.flat_max}")
         if self.nprobe < 1:
             raise ValueError(f"nprobe must be >= 1, got {self.nprobe}")
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "DenseConfig":
+        """``QA_DENSE_FLAT_MAX`` and ``QA_DENSE_NPROBE``."""
+        return cls(flat_max=settings.dense_flat_max, nprobe=settings.dense_nprobe)
 
 
 def list_count(vectors: int) -> int:

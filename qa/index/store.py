@@ -14,7 +14,7 @@ Layout::
         sources.json          per corpus file: size, mtime, article ids (lets the next build skip it)
         terms.npz             term counts per chunk (lets the next build skip tokenising; qa/index/terms.py)
       versions/.tmp-*/        a version being written (or abandoned by a killed build)
-      cache.sqlite3           vectors and tokens per chunk text, shared by all versions (qa/index/cache.py)
+      cache.sqlite3           vectors and tokens per chunk text, shared by all versions (qa/index/chunk_cache.py)
       .build.lock             held by the running build (qa/index/lock.py)
 """
 
@@ -61,7 +61,7 @@ class IndexData:
     dense: DenseIndex
     sparse: SparseIndex
     manifest: dict[str, Any] = field(default_factory=dict)
-    # Words the keyword index was segmented with (qa.tokenize.corpus_words); queries must use them too.
+    # Words the keyword index was segmented with (qa.text.segmentation.corpus_words); queries must use them too.
     words: list[str] = field(default_factory=list)
     sources: dict[str, Any] | None = None
     terms: TermCounts | None = None  # written with the version, read only by the next build

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from qa.errors import IngestError
 from qa.models import Article, content_id
-from qa.text import SENTENCE_END, ends_sentence
+from qa.text.sentences import SENTENCE_END, ends_sentence
 
 MAX_HEADLINE_CHARS = 60
 LEAD_RE = re.compile(r"^(本报讯|本报(?:记者|通讯员)|本报[^\s，,。]{1,8}电|新华社|据新华社|中新社|人民网)")

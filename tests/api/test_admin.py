@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
-from qa.build import build_index
-from qa.chunking import chunk_article
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.index.lock import build_lock
 from qa.index.store import VERSIONS, current_version_dir, set_current
+from qa.indexing.build import build_index
+from qa.indexing.chunking import chunk_article
 from qa.ingest.jsonl import article_from_record
 from qa.settings import Settings
 from tests.conftest import RONG_TITLE, SAMPLE_PAGE

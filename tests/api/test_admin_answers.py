@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
-from qa.build import build_index
+from qa.indexing.build import build_index
 from qa.settings import Settings
 from tests.conftest import SAMPLE_PAGE
 

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
+from qa.indexing.build import build_index
 from qa.settings import Settings
 from tests.conftest import SAMPLE_PAGE
 from tests.generated import write_corpus

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
 from qa.api.routes import admin
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.index.store import load_index
+from qa.indexing.build import build_index
 from qa.ingest.jsonl import validate_article_id
 from qa.settings import Settings
 from tests.generated import article, write_corpus

@@ -26,7 +26,7 @@ def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 def test_qa_imports_without_ray():
     modules = [m.name for m in pkgutil.walk_packages(qa.__path__, "qa.")]
-    assert "qa.distributed.ray_embedder" in modules
+    assert "qa.embedders.ray" in modules
     result = run_python(
         WITHOUT_RAY + "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     )

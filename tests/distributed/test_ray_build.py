@@ -16,18 +16,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.build import build_index
-from qa.embedding import Embedder, HashEmbedder
+from qa.answering.service import QAService
+from qa.embedders.hashing import HashEmbedder
+from qa.embedders.protocol import Embedder
 from qa.errors import EmbeddingFailed
 from qa.index.store import current_version_dir, load_index
-from qa.service import QAService
-from qa.tokenize import Tokenizer
+from qa.indexing.build import build_index
+from qa.text.segmentation import Tokenizer
 from tests.conftest import RONG_TITLE, SAMPLE_CORPUS, SAMPLE_PAGE
 from tests.generated import article, write_corpus, write_jsonl
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install -e '.[ray]'")
 
-from qa.distributed.ray_embedder import RayEmbedder, connect  # noqa: E402
+from qa.embedders.ray import RayEmbedder, connect  # noqa: E402
 
 pytestmark = pytest.mark.ray
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qa.embedding import HashEmbedder
+from qa.answering.service import QAService
+from qa.embedders.hashing import HashEmbedder
 from qa.index.store import current_version_dir, load_index
-from qa.service import QAService
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 from tests.conftest import ROOT, SAMPLE_PAGE
 from tests.e2e.test_live_updates import free_port
 from tests.generated import DISTINCT, article, question, write_corpus, write_jsonl

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import MAX_ANSWER_CHARS
+from qa.answering.compose import MAX_ANSWER_CHARS
+from qa.answering.service import QAService
 from qa.eval.metrics import strip_markers
 from qa.eval.runner import ModeResult, build_eval_index, evaluate, run_question
 from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, EvalSet, load_out_of_corpus, load_squad
 from qa.index.store import IndexData
-from qa.service import QAService
 from qa.settings import Settings
 from tests.conftest import ROOT
 

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from qa.build import build_index
-from qa.index.cache import CACHE_FILE, ChunkCache
+from qa.index.chunk_cache import CACHE_FILE, ChunkCache
+from qa.indexing.build import build_index
 
 
 def test_a_build_trims_entries_of_texts_no_longer_indexed(tmp_path: Path, hash_embedder, tokenizer):

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.errors import IndexStoreError
 from qa.index.store import POINTER, VERSIONS, current_version_dir, load_version, set_current
+from qa.indexing.build import build_index
 from qa.settings import Settings
 from tests.generated import question, write_corpus
 

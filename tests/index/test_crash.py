@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.index.lock import build_lock
 from qa.index.store import VERSIONS, current_version_dir, load_index
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
 from tests.conftest import ROOT
 from tests.generated import article, write_corpus, write_jsonl
 
@@ -21,11 +22,11 @@ from tests.generated import article, write_corpus, write_jsonl
 CHILD = """
 import sys, time
 from pathlib import Path
-import qa.build
+import qa.indexing.build
 import qa.index.store as store
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.index.dense import DenseIndex
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 corpus, index, phase = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
@@ -49,8 +50,9 @@ if phase == "writing":  # the new version's folder is half written
     DenseIndex.save = slow_save
 if phase == "switching":  # the new version is complete but not current yet
     store.set_current = lambda root, version: stop("SWITCHING")
-qa.build.EMBED_BATCH = 32
-qa.build.build_index(corpus, index, Embedder(), Tokenizer())
+import qa.indexing.vectors
+qa.indexing.vectors.EMBED_BATCH = 32
+qa.indexing.build.build_index(corpus, index, Embedder(), Tokenizer())
 print("FINISHED", flush=True)
 """
 
@@ -99,7 +101,7 @@ def test_a_build_killed_mid_way_leaves_the_previous_version(first_version, phase
 
     old_texts = assert_previous_still_served(index, version, 300)
 
-    summary = build_index(corpus, index, HashEmbedder(), tokenizer, lock_timeout=0)
+    summary = build_index(corpus, index, HashEmbedder(), tokenizer, BuildOptions(lock_timeout=0))
     assert (summary.added, summary.changed, summary.articles) == (100, 50, 400)
     data = load_index(index, "hash-test")
     assert data.version == summary.version and "gen-00399" in data.articles
@@ -126,5 +128,5 @@ def test_the_cli_killed_at_random_moments_never_breaks_the_index(first_version, 
         child.wait(timeout=10)
         data = load_index(index, "hash-test")  # whatever the moment, a complete version is current
         assert (data.version, len(data.articles)) in {(version, 300), (current_version_dir(index).name, 400)}
-    summary = build_index(corpus, index, HashEmbedder(), tokenizer, lock_timeout=0)
+    summary = build_index(corpus, index, HashEmbedder(), tokenizer, BuildOptions(lock_timeout=0))
     assert summary.articles == 400 and len(load_index(index, "hash-test").articles) == 400

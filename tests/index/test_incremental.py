@@ -6,14 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.build import build_index
-from qa.chunking import chunk_article
-from qa.embedding import HashEmbedder
-from qa.index.cache import CACHE_FILE
+from qa.embedders.hashing import HashEmbedder
+from qa.index.chunk_cache import CACHE_FILE
 from qa.index.dense import DenseConfig
 from qa.index.store import VERSIONS, current_version_dir, load_index, version_names
+from qa.indexing.build import build_index
+from qa.indexing.chunking import chunk_article
+from qa.indexing.options import BuildOptions
 from qa.ingest.jsonl import article_from_record
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 from tests.conftest import SAMPLE_PAGE
 from tests.generated import article, question, write_corpus, write_jsonl
 
@@ -45,7 +46,8 @@ def corpus(tmp_path: Path) -> Path:
 
 def build(corpus: Path, index: Path, embedder, tokenizer: Tokenizer, **options):
     embedder.texts.clear()
-    return build_index(corpus, index, embedder, tokenizer, **options)
+    full = bool(options.pop("full", False))
+    return build_index(corpus, index, embedder, tokenizer, BuildOptions(**options), full=full)
 
 
 def chunk_texts(record: dict) -> list[str]:
@@ -226,18 +228,18 @@ def test_an_update_takes_unchanged_rows_over_and_equals_a_full_build(corpus, tmp
     embeds and tokenises only new text, yet its BM25 scores and vectors equal a full build's."""
     config = DenseConfig(flat_max=flat_max, nprobe=4)
     index = tmp_path / "index"
-    build(corpus, index, embedder, tokenizer, dense_config=config)
+    build(corpus, index, embedder, tokenizer, dense=config)
     (index / CACHE_FILE).unlink()  # nothing cached: whatever is not new must come from the previous version
     write_jsonl(corpus / "gen-00000.jsonl", [article(n, version=2) for n in range(0, 20)])  # 20 edited
     write_jsonl(corpus / "later.jsonl", [article(n) for n in range(900, 903)])
-    summary = build(corpus, index, embedder, tokenizer, dense_config=config)
+    summary = build(corpus, index, embedder, tokenizer, dense=config)
     before = {t for n in range(20) for t in chunk_texts(article(n))}
     edited = {t for n in range(20) for t in chunk_texts(article(n, version=2))} - before
     added = {t for n in range(900, 903) for t in chunk_texts(article(n))}
     assert edited and set(embedder.texts) == edited | added and summary.embedded == len(edited | added)
 
     fresh = tmp_path / "fresh"
-    build(corpus, fresh, embedder, tokenizer, full=True, dense_config=config)
+    build(corpus, fresh, embedder, tokenizer, full=True, dense=config)
     updated, rebuilt = load_index(index, "hash-test"), load_index(fresh, "hash-test")
     assert updated.dense.kind == rebuilt.dense.kind == ("flat" if flat_max > 1000 else "ivf16")
     rows = range(len(updated.chunks))

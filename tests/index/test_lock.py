@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.errors import BuildInProgress
 from qa.index.lock import build_lock
 from qa.index.store import load_index, version_names
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
 from tests.generated import article, write_corpus, write_jsonl
 
 
@@ -33,21 +34,23 @@ def test_a_second_build_stops_with_a_clear_message_when_it_cannot_wait(tmp_path:
     write_corpus(tmp_path / "corpus", 5)
     with build_lock(tmp_path / "index"):
         with pytest.raises(BuildInProgress, match=r"another build is running on .*index \(pid \d+, since .*\)"):
-            build_index(tmp_path / "corpus", tmp_path / "index", HashEmbedder(), tokenizer, lock_timeout=0.2)
+            build_index(
+                tmp_path / "corpus", tmp_path / "index", HashEmbedder(), tokenizer, BuildOptions(lock_timeout=0.2)
+            )
     assert version_names(tmp_path / "index") == []
 
 
 def test_concurrent_builds_run_one_after_the_other(tmp_path: Path, tokenizer, monkeypatch):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     write_corpus(corpus, 40)
-    monkeypatch.setattr("qa.build.EMBED_BATCH", 16)  # several embedding calls per build
+    monkeypatch.setattr("qa.indexing.vectors.EMBED_BATCH", 16)  # several embedding calls per build
     log: list = []
     results: dict[str, object] = {}
 
     def run(label: str) -> None:
         embedder = SlowEmbedder(label, log)
         try:
-            results[label] = build_index(corpus, index, embedder, tokenizer, full=True, lock_timeout=60)
+            results[label] = build_index(corpus, index, embedder, tokenizer, BuildOptions(lock_timeout=60), full=True)
         except Exception as exc:  # reported by the assertions below
             results[label] = exc
 

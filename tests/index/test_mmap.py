@@ -4,11 +4,11 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.answering.service import QAService
+from qa.embedders.hashing import HashEmbedder
 from qa.index.store import current_version_dir, load_version
-from qa.service import QAService
-from qa.tokenize import Tokenizer
+from qa.indexing.build import build_index
+from qa.text.segmentation import Tokenizer
 from tests.conftest import SAMPLE_CORPUS
 
 

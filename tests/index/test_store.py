@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import build_index
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
 from qa.index.store import current_version_dir, load_index
+from qa.indexing.build import build_index
 from tests.conftest import SAMPLE_CORPUS
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from qa.index.sparse import SparseIndex
 from qa.index.terms import TermCounts, bm25_from_counts
 from qa.ingest import parse_file
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 from tests.conftest import SAMPLE_PAGE
 
 

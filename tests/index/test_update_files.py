@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from qa.build import build_index, forget_previous
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.index.jsonl import RowCopy, read_rows, write_rows
 from qa.index.store import CHUNKS, current_version_dir, load_index
+from qa.indexing.build import build_index
+from qa.indexing.previous import VersionMemory
 
 ROWS = [{"id": f"r{i}", "text": "第" + "长" * i + "行"} for i in range(5)]
 
@@ -67,6 +68,7 @@ class CountingDumps:
 
 
 def test_updates_write_the_files_a_full_rebuild_writes(tmp_path: Path, hash_embedder, tokenizer, monkeypatch):
+    memory = VersionMemory()
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
 
@@ -76,17 +78,17 @@ def test_updates_write_the_files_a_full_rebuild_writes(tmp_path: Path, hash_embe
 
     write("a.jsonl", range(0, 6))
     write("c.jsonl", range(6, 12))
-    build_index(corpus, index, hash_embedder, tokenizer)
+    build_index(corpus, index, hash_embedder, tokenizer, memory=memory)
     first = load_index(index, "hash-test")
     write("b.jsonl", range(12, 15))  # between the others: copied runs on both sides
     counting = CountingDumps()
     monkeypatch.setattr("qa.index.jsonl.orjson", counting)
-    build_index(corpus, index, hash_embedder, tokenizer)  # previous version remembered by this process
+    build_index(corpus, index, hash_embedder, tokenizer, memory=memory)  # previous version remembered by this process
     assert counting.calls == 3 + len(load_index(index, "hash-test").chunks) - len(first.chunks)  # only new rows
-    forget_previous()  # as a new process: the previous version is read from disk
+    memory.forget()  # as a new process: the previous version is read from disk
     write("a.jsonl", [*range(0, 2), *range(3, 6)])  # one removed
     counting.calls = 0
-    build_index(corpus, index, hash_embedder, tokenizer)
+    build_index(corpus, index, hash_embedder, tokenizer, memory=memory)
     assert counting.calls == 0
     updated = current_version_dir(index)
     data = load_index(index, "hash-test")
@@ -108,26 +110,28 @@ def write_articles(corpus: Path, name: str, ids: range) -> None:
 def test_the_next_update_in_a_process_takes_the_version_it_wrote_from_memory(
     tmp_path: Path, hash_embedder, tokenizer, monkeypatch
 ):
+    memory = VersionMemory()
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     write_articles(corpus, "a.jsonl", range(0, 4))
-    build_index(corpus, index, hash_embedder, tokenizer)
+    build_index(corpus, index, hash_embedder, tokenizer, memory=memory)
 
     def unreadable(version_dir: Path):
         raise AssertionError("read from disk")
 
-    monkeypatch.setattr("qa.build.read_chunks_and_offsets", unreadable)
+    monkeypatch.setattr("qa.indexing.previous.read_chunks_and_offsets", unreadable)
     write_articles(corpus, "b.jsonl", range(4, 6))
-    summary = build_index(corpus, index, hash_embedder, tokenizer)
+    summary = build_index(corpus, index, hash_embedder, tokenizer, memory=memory)
     assert (summary.added, summary.reused) == (2, 4)
 
 
 def test_a_remembered_version_whose_files_changed_since_is_not_trusted(tmp_path: Path, hash_embedder, tokenizer):
+    memory = VersionMemory()
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     write_articles(corpus, "a.jsonl", range(0, 4))
-    build_index(corpus, index, hash_embedder, tokenizer)
+    build_index(corpus, index, hash_embedder, tokenizer, memory=memory)
     (current_version_dir(index) / CHUNKS).write_text("damaged\n", encoding="utf-8")
     write_articles(corpus, "b.jsonl", range(4, 6))
-    summary = build_index(corpus, index, hash_embedder, tokenizer)
+    summary = build_index(corpus, index, hash_embedder, tokenizer, memory=memory)
     assert summary.reused == 0  # the damaged version is not reused, from memory or from disk
     data = load_index(index, "hash-test")
     assert len(data.articles) == 6

@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from qa.build import build_index
+from qa.answering.service import QAService
 from qa.index.store import WORDS, current_version_dir, load_index
-from qa.service import QAService
+from qa.indexing.build import build_index
 
 ARTICLES = [
     {"id": "liu", "title": "刘六刘七起义", "body": "刘六刘七起义爆发于明朝正德年间。最后刘七中箭落水死。"},

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import qa.ingest
-from qa.build import build_index
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.index.store import load_index
+from qa.indexing.build import build_index
+from qa.indexing.options import BuildOptions
 from qa.ingest.incremental import read_corpus
 from tests.conftest import RONG_TITLE, SAMPLE_PAGE
 from tests.generated import article, write_corpus, write_jsonl
@@ -22,7 +23,8 @@ def line(record: dict) -> str:
 
 
 def build(corpus: Path, index: Path, tokenizer, **options):
-    summary = build_index(corpus, index, HashEmbedder(), tokenizer, **options)
+    full = bool(options.pop("full", False))
+    summary = build_index(corpus, index, HashEmbedder(), tokenizer, BuildOptions(**options), full=full)
     return summary, load_index(index, "hash-test")
 
 

@@ -1,5 +1,5 @@
 from qa.ingest.page import parse_page
-from qa.text import ends_sentence
+from qa.text.sentences import ends_sentence
 from tests.conftest import SAMPLE_PAGE
 
 EXPECTED = [

@@ -13,9 +13,9 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 
-from qa.build import build_index
-from qa.embedding import Embedder
-from qa.tokenize import Tokenizer
+from qa.embedders.protocol import Embedder
+from qa.indexing.build import build_index
+from qa.text.segmentation import Tokenizer
 from tests.chat.fake_upstream import UpstreamState, running_upstream
 from tests.conftest import DISTRACTORS, ROOT, SAMPLE_PAGE
 from tests.e2e.serving import start_server, stop

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
 from qa.api.routes.web import STATIC_DIR
-from qa.embedding import HashEmbedder
+from qa.embedders.hashing import HashEmbedder
 from qa.settings import Settings
 
 SCRIPT_OR_STYLE = re.compile(r'(?:src|href)="(/static/[^"]+)"')

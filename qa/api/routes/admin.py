@@ -8,24 +8,23 @@ current version until the new one is loaded and swapped in; the response comes a
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
-from qa.api.reloader import IndexReloader
-from qa.api.schemas import BODY_ERRORS, ERROR
-from qa.api.schemas_admin import ARTICLES_SCHEMA, BuildOut, ReindexRequest, UpdateOut
+from qa.api.deps import ReloaderDep, SettingsDep, UpdaterDep
+from qa.api.schemas.admin import ARTICLES_SCHEMA, BuildOut, ReindexRequest, UpdateOut
+from qa.api.schemas.ask import BODY_ERRORS, ERROR
 from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE
-from qa.updates import IndexUpdater
 
 _bearer = HTTPBearer(auto_error=False, description="The value of QA_ADMIN_TOKEN.")
 
 
 def require_admin(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
-    token = request.app.state.settings.admin_token
+    token = settings.admin_token
     # A token of only whitespace (an empty line in a .env file, say) counts as none: disabled, never open.
     expected = token.get_secret_value().strip() if token is not None else ""
     if not expected:
@@ -42,16 +41,6 @@ def require_admin(
         )
 
 
-def get_updater(request: Request) -> IndexUpdater:
-    return request.app.state.updater
-
-
-def get_reloader(request: Request) -> IndexReloader:
-    return request.app.state.reloader
-
-
-UpdaterDep = Annotated[IndexUpdater, Depends(get_updater)]
-ReloaderDep = Annotated[IndexReloader, Depends(get_reloader)]
 ArticleId = Annotated[
     str, Path(pattern=ARTICLE_ID_RE.pattern, max_length=ARTICLE_ID_MAX, description="The id of the article to delete.")
 ]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from qa.api.deps import ServiceDep
-from qa.api.schemas import ERROR, ArticleOut
+from qa.api.schemas.ask import ERROR, ArticleOut
 from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE
 
 router = APIRouter(tags=["articles"])

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from qa.api.deps import ChatDep, ServiceDep
-from qa.api.schemas import BODY_ERRORS, ERROR, AskRequest, AskResponse
+from qa.api.schemas.ask import BODY_ERRORS, ERROR, AskRequest, AskResponse
 
 router = APIRouter(tags=["ask"])
 

@@ -2,19 +2,20 @@
 
 import os
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from qa.api.schemas import HealthOut
+from qa.api.deps import StateDep
+from qa.api.schemas.ask import HealthOut
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthOut)
-def health(request: Request) -> HealthOut:
+def health(state: StateDep) -> HealthOut:
     """Status, counts and version of the index being served."""
-    service = getattr(request.app.state, "service", None)
-    settings = request.app.state.settings
-    problem = getattr(request.app.state, "index_problem", None)
+    service = state.served.service
+    settings = state.settings
+    problem = state.served.problem
     if service is None:
         return HealthOut(
             status="no_index",

@@ -17,9 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from qa.api.deps import ChatDep, ServiceDep, SettingsDep
 from qa.api.openai_errors import OpenAIRoute, openai_error
-from qa.api.schemas import CitationOut
-from qa.chat.generator import GenerationOptions
-from qa.chat.openai_format import (
+from qa.api.schemas.ask import CitationOut
+from qa.api.schemas.openai import (
     AssistantMessage,
     ChatCompletion,
     ChatCompletionRequest,
@@ -31,6 +30,7 @@ from qa.chat.openai_format import (
     error_body,
     new_id,
 )
+from qa.chat.generator import GenerationOptions
 from qa.chat.replies import Chat, Prepared, Reply
 
 logger = logging.getLogger(__name__)

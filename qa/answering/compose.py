@@ -2,9 +2,9 @@
 
 No language model. Candidates are the sentences of the retrieved passages, plus the rest of the
 best passage's surroundings in its article. Each is scored by how much of the question it repeats
-(``qa.scoring``: words and character pairs, weighted by how rare they are among the candidates and
+(``qa.answering.scoring``: words and character pairs, weighted by how rare they are among the candidates and
 discounted when the article's title already holds them), by the rank of its passage, and by
-whether it holds the kind of thing the question asks for (``qa.cues``: a number with the asked
+whether it holds the kind of thing the question asks for (``qa.answering.cues``: a number with the asked
 unit, a date). The best one or two sentences, at most ``MAX_ANSWER_CHARS``, become the answer,
 each followed by a ``[n]`` marker naming its citation: a consequence (因此...) comes with its cause,
 and a question asking for a description gets the next sentence too. Questions the passages do not
@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from qa.cues import Cues
+from qa.answering.cues import Cues
+from qa.answering.retrieval import Hit, Query
+from qa.answering.scoring import Scorer, best_window
 from qa.models import Article, Chunk
-from qa.retrieval import Hit, Query
-from qa.scoring import Scorer, best_window
-from qa.text import sentence_spans
+from qa.text.sentences import sentence_spans
 
 MAX_ANSWER_CHARS = 160
 # Answers are split into sentences on these; semicolons join the clauses of one sentence.
@@ -30,7 +30,7 @@ MIN_PASSAGE_COVERAGE = 0.45
 PASSAGES_FOR_RELEVANCE = 3
 # The best passage is read this many characters before and after, for a fact just outside it.
 CONTEXT_CHARS = 1000
-# Score = coverage (qa.scoring) + rank prior + type cues.
+# Score = coverage (qa.answering.scoring) + rank prior + type cues.
 RANK_PRIOR = 0.6
 CUE_WEIGHT = 0.3
 SECOND_SENTENCE_RATIO = 0.8
@@ -99,14 +99,6 @@ class Composer:
         total = sum(weights.values()) or 1.0
         return lambda text: sum(w for token, w in weights.items() if token in text) / total
 
-    def relevance(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> float:
-        """How much of the question the best of the top passages addresses (0-1).
-
-        Each article among the top ``PASSAGES_FOR_RELEVANCE`` hits is judged by its title and the
-        candidate sentences found through those hits; the best article counts.
-        """
-        return self._relevance(query, self._spans(hits, articles), articles)
-
     def _relevance(self, query: Query, spans: list[_Span], articles: dict[str, Article]) -> float:
         coverage = self._coverage(query)
         texts: dict[str, list[str]] = {}
@@ -139,9 +131,6 @@ class Composer:
                 seen.add((hit.chunk.article_id, start))
                 spans.append(_Span(hit.chunk, start, end, rank))
         return spans
-
-    def rank_sentences(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> list[Sentence]:
-        return self._rank(query, self._spans(hits, articles), articles, Cues.of(query.text))
 
     def _rank(self, query: Query, spans: list[_Span], articles: dict[str, Article], cues: Cues) -> list[Sentence]:
         texts = [articles[s.chunk.article_id].body[s.start : s.end].lower() for s in spans]

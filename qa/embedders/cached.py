@@ -1,26 +1,65 @@
-"""An embedder wrapper that remembers the vectors of texts it has seen, on disk between runs.
+"""Embedders that remember vectors instead of computing them again.
 
-Embedding a corpus is the slow part of an evaluation run; chunk texts rarely change between runs,
-so their vectors are kept in ``<cache_dir>/<model>.npz`` keyed by a hash of the text.
+``QuestionCache``: the last questions a server process embedded, in memory (a repeated question costs nothing).
+``DiskCachedEmbedder``: every text an evaluation run embedded, on disk between runs (chunk texts rarely change).
 """
 
 import hashlib
 import logging
 import re
+from collections import OrderedDict
 from pathlib import Path
+from threading import Lock
 
 import numpy as np
 
-from qa.embedding import Embedder
+from qa.embedders.protocol import Embedder
 
 logger = logging.getLogger(__name__)
+
+
+class QuestionCache:
+    """An ``Embedder`` that remembers the vectors of the last ``size`` single texts it encoded.
+
+    Only one-text calls (a question) are cached; batches (builds) go straight to the model.
+    """
+
+    def __init__(self, embedder: Embedder, size: int) -> None:
+        if size < 0:
+            raise ValueError(f"size must be >= 0, got {size}")
+        self.inner = embedder
+        self.name = embedder.name
+        self.space = embedder.space
+        self.dimension = embedder.dimension
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = Lock()
+        self.hits = 0
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if len(texts) != 1 or not self.size:
+            return self.inner.encode(texts, show_progress)
+        text = texts[0]
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                self.hits += 1
+                return vector[None, :]
+        vector = self.inner.encode(texts)[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector[None, :]
 
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-class CachingEmbedder:
+class DiskCachedEmbedder:
     """Same vectors as ``inner``; texts already embedded (this run or an earlier one) are not re-encoded."""
 
     def __init__(self, inner: Embedder, cache_dir: Path) -> None:

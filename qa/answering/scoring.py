@@ -12,8 +12,8 @@ import math
 import re
 from collections.abc import Callable
 
-from qa.cues import INTERROGATIVES
-from qa.retrieval import Query
+from qa.answering.cues import INTERROGATIVES
+from qa.answering.retrieval import Query
 
 CLAUSE_BREAKS = "，,；;："
 WORD_SHARE, PAIR_SHARE, CHAR_SHARE = 0.3, 0.7, 0.2

@@ -6,10 +6,10 @@ from typing import Literal, get_args
 
 import numpy as np
 
-from qa.embedding import Embedder
+from qa.embedders.protocol import Embedder
 from qa.index.store import IndexData
 from qa.models import Chunk
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 RRF_K = 60
 # Which retrievers feed the ranking: both fused (the service), or one alone (baselines in qa.eval).

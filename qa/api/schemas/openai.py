@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from qa.api.schemas import CitationOut, TopK, whole_number
+from qa.api.schemas.ask import CitationOut, TopK, whole_number
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 
 MAX_QUESTION_CHARS = 1000  # as /ask's question

@@ -1,11 +1,8 @@
 """Split articles into passages on Chinese sentence boundaries, with character offsets."""
 
 from qa.models import Article, Chunk
-from qa.text import sentence_spans
-
-# Defaults of QA_CHUNK_SIZE / QA_CHUNK_OVERLAP, chosen on docs/EVAL.md's measurements.
-DEFAULT_CHUNK_SIZE = 240
-DEFAULT_CHUNK_OVERLAP = 90
+from qa.settings import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
+from qa.text.sentences import sentence_spans
 
 # Where to cut a sentence that alone is longer than a chunk: after a comma-like mark if there is one.
 SOFT_BREAKS = "，,、：:"
@@ -59,10 +56,3 @@ def chunk_article(
             nxt += 1
         first = nxt
     return chunks
-
-
-def chunk_articles(
-    articles: list[Article], size: int = DEFAULT_CHUNK_SIZE, overlap: int = DEFAULT_CHUNK_OVERLAP
-) -> list[Chunk]:
-    """Chunks of every article, in article order; never across articles."""
-    return [chunk for article in articles for chunk in chunk_article(article, size, overlap)]

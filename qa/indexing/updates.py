@@ -1,18 +1,21 @@
 """Change the corpus and update the index in one step, under the build lock: what the admin API does.
 
-Each operation edits the corpus folder (see ``qa.corpus``), then runs an incremental build. If the
+Each operation edits the corpus folder (see ``qa.indexing.corpus_edits``), then runs an incremental build. If the
 build fails, the corpus edit is undone, so the corpus and the index never disagree because of a
 failed request. Blocking (embedding): call from a worker thread, not an event loop.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.build import BuildSummary, update_index
-from qa.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
-from qa.corpus import (
+from qa.embedders.protocol import Embedder
+from qa.errors import ArticleNotFound
+from qa.index.lock import build_lock
+from qa.index.store import current_version_dir, read_articles, read_sources
+from qa.indexing.build import update_index
+from qa.indexing.corpus_edits import (
     DELETED_FILE,
     api_path,
     api_source,
@@ -24,30 +27,26 @@ from qa.corpus import (
     snapshot,
     write_deleted,
 )
-from qa.embedding import Embedder
-from qa.errors import ArticleNotFound
-from qa.index.dense import DenseConfig
-from qa.index.lock import build_lock
-from qa.index.store import current_version_dir, read_articles, read_sources
+from qa.indexing.options import BuildOptions
+from qa.indexing.previous import VersionMemory
+from qa.indexing.summary import BuildSummary
 from qa.ingest.jsonl import validate_article_id
-from qa.tokenize import Tokenizer
+from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class IndexUpdater:
-    """Everything a build needs; one per server (or script)."""
+    """Everything a build needs; one per server (or script). It remembers the version it wrote last, so its
+    next update need not read it back from disk."""
 
     corpus_dir: Path
     index_dir: Path
     embedder: Embedder
     tokenizer: Tokenizer
-    chunk_size: int = DEFAULT_CHUNK_SIZE
-    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP
-    keep_versions: int = 3
-    lock_timeout: float = 30.0
-    dense_config: DenseConfig | None = None
+    options: BuildOptions = field(default_factory=BuildOptions)
+    memory: VersionMemory = field(default_factory=VersionMemory)
 
     def _build(self, full: bool = False) -> BuildSummary:
         return update_index(
@@ -55,16 +54,14 @@ class IndexUpdater:
             self.index_dir,
             self.embedder,
             self.tokenizer,
-            self.chunk_size,
-            self.chunk_overlap,
+            self.options,
             full=full,
-            keep_versions=self.keep_versions,
-            dense_config=self.dense_config,
+            memory=self.memory,
         )
 
     def reindex(self, full: bool = False) -> BuildSummary:
         """Update the index from the corpus folder (``full``: rebuild everything)."""
-        with build_lock(self.index_dir, self.lock_timeout):
+        with build_lock(self.index_dir, self.options.lock_timeout):
             return self._build(full)
 
     def add(self, payload: Any) -> tuple[list[str], BuildSummary]:
@@ -73,7 +70,7 @@ class IndexUpdater:
         Raises ``ValueError`` (naming the item and field) before anything is written.
         """
         parsed = parse_records(payload)
-        with build_lock(self.index_dir, self.lock_timeout):
+        with build_lock(self.index_dir, self.options.lock_timeout):
             paths = [api_path(self.corpus_dir, article.id) for article, _ in parsed]
             saved = snapshot([*paths, self.corpus_dir / DELETED_FILE])
             try:
@@ -93,7 +90,7 @@ class IndexUpdater:
     def delete(self, article_id: str) -> BuildSummary:
         """Remove an article from the corpus and the index; ``ArticleNotFound`` if it is in neither."""
         validate_article_id(article_id)
-        with build_lock(self.index_dir, self.lock_timeout):
+        with build_lock(self.index_dir, self.options.lock_timeout):
             path = api_path(self.corpus_dir, article_id)
             indexed, elsewhere = self._locate(article_id)
             if not path.exists() and not indexed:

@@ -1,6 +1,6 @@
 """An ``Embedder`` whose work runs on Ray actors: one model per actor, batches of chunk texts as tasks.
 
-The build does not know the difference: ``qa.build`` hands it the texts the cache does not hold,
+The build does not know the difference: ``qa.indexing.build`` hands it the texts the cache does not hold,
 in the batches it commits to the cache, and gets the vectors back in order. Inside, each batch is
 split into tasks of ``task_size`` texts, dispatched to an ``ActorPool`` (a bounded window of tasks
 in flight, so every actor stays busy across batches) and reassembled in submission order.
@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.embedding import load_embedder, vector_space
+from qa.embedders.factory import load_embedder
+from qa.embedders.protocol import vector_space
 from qa.errors import EmbeddingFailed, MissingExtra
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class EmbeddingWorker:
     """What runs inside one Ray actor: one loaded model, encoding the batches it is sent."""
 
     def __init__(self, model: str, batch_size: int, quantize: str = "none", backend: str = "torch") -> None:
-        self._embedder = load_embedder(model, batch_size, quantize, backend)
+        self._embedder = load_embedder(model, batch_size=batch_size, quantize=quantize, backend=backend)
 
     def info(self) -> dict[str, Any]:
         try:

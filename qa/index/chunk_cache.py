@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -129,3 +129,19 @@ class ChunkCache:
             self._db.execute("DELETE FROM live")
         self._db.execute("VACUUM")
         return before - self.size()
+
+
+def trim_cache(cache: ChunkCache, keys: Callable[[], list[bytes]], count: int, dimension: int) -> None:
+    """Drop entries of texts no longer indexed once they outnumber the live ones (``count`` chunks, whose
+    ``keys()`` are computed only then)."""
+    try:
+        # Counting the entries reads the whole table (0.1 s at 100k): only once the file is big enough to hold
+        # that many vectors of this size.
+        if cache.path.stat().st_size < (2 * count + 1000) * dimension * 4:
+            return
+        if cache.size() > 2 * count + 1000:
+            live = set(keys())
+            if cache.size() > 2 * len(live) + 1000:
+                logger.info("removed %d unused entries from the embedding cache", cache.keep_only(live))
+    except Exception as exc:  # the version is written; a cache that stays big is harmless
+        logger.warning("could not trim the embedding cache: %s", exc)

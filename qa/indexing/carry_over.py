@@ -2,7 +2,7 @@
 
 An unchanged article keeps its chunks, and their rows in the previous version hold everything the
 new version needs of them: the vector (in ``dense.faiss``) and the term counts (in ``terms.npz``).
-Taking them over in bulk costs a copy, where the cache (qa/index/cache.py) costs a database lookup
+Taking them over in bulk costs a copy, where the cache (qa/index/chunk_cache.py) costs a database lookup
 and a decode per chunk: at 100k chunks, a fraction of a second instead of several seconds. Only the
 chunks of new and changed articles go through the cache and the embedder.
 """

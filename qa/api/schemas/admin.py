@@ -4,12 +4,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from qa.api.schemas import NOT_BLANK
-from qa.build import BuildSummary
-from qa.corpus import MAX_ARTICLES_PER_REQUEST
+from qa.api.schemas.ask import NOT_BLANK
+from qa.indexing.corpus_edits import MAX_ARTICLES_PER_REQUEST
+from qa.indexing.summary import BuildSummary
 from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE, MAX_TITLE_CHARS, OPTIONAL_FIELDS
 
-# POST /articles reads its body itself (qa/corpus.py: parse_records), so that a 422 names the item and
+# POST /articles reads its body itself (qa/indexing/corpus_edits.py: parse_records), so that a 422 names the item and
 # field in the words of the JSON Lines rules. This schema documents exactly those rules.
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
 ARTICLE_SCHEMA: dict[str, Any] = {

@@ -1,29 +1,16 @@
-"""Text embedders: a small protocol, the sentence-transformers implementation, and a fast fake for tests."""
+"""The embedding model on sentence-transformers (torch), and where the bundled model is."""
 
-import hashlib
 import importlib.util
 import logging
 import os
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
+from qa.embedders.protocol import vector_space
 from qa.settings import BUNDLED_MODEL
 
 logger = logging.getLogger(__name__)
-
-
-class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
-
-    name: str
-    dimension: int
-    # Which vectors are comparable with this embedder's: the model, plus runtime and quantisation when those
-    # change the vectors (int8). A build reuses stored vectors only of the same space.
-    space: str
-
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
 
 
 def bundled_model_path() -> Path:
@@ -102,48 +89,3 @@ def quantize_int8(model):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization's deprecation notice
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-class HashEmbedder:
-    """Deterministic character-bigram hashing embedder: no model, for fast tests of the plumbing."""
-
-    def __init__(self, dimension: int = 64, name: str = "hash-test") -> None:
-        self.name = name
-        self.space = name
-        self.dimension = dimension
-
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for gram in (text[i : i + 2] for i in range(max(len(text) - 1, 1))):
-                bucket = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
-                vectors[row, bucket % self.dimension] += 1.0
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
-
-
-HASH_MODEL = "hash-test"
-
-
-def vector_space(model: str, backend: str, quantize: str) -> str:
-    """The ``Embedder.space`` of ``model`` run this way: float weights give the same vectors on either
-    runtime (within 1e-5); int8 weights are quantised differently by each."""
-    return model if quantize == "none" else f"{model} ({backend}, {quantize})"
-
-
-def load_embedder(
-    name: str, batch_size: int = 32, quantize: str = "none", backend: str = "torch", threads: int = 0
-) -> Embedder:
-    """The embedder for a ``QA_MODEL`` value; ``hash-test`` is the model-free fake (tests, benchmarks).
-
-    ``backend`` ``onnx`` runs the model on ONNX Runtime (``qa.onnx_embedder``) with ``threads`` threads
-    (0: its default); ``torch`` runs it in sentence-transformers."""
-    if name == HASH_MODEL:
-        return HashEmbedder(name=HASH_MODEL)
-    if backend == "onnx":
-        from qa.onnx_embedder import OnnxEmbedder
-
-        return OnnxEmbedder(name, batch_size=batch_size, quantize=quantize, threads=threads)
-    if backend != "torch":
-        raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
-    return SentenceTransformerEmbedder(name, batch_size=batch_size, quantize=quantize)

@@ -3,13 +3,13 @@
 import time
 from dataclasses import dataclass, field
 
-from qa.answer import Answer, Composer
-from qa.embedding import Embedder
+from qa.answering.compose import Answer, Composer
+from qa.answering.retrieval import Hit, RetrievalMode, Retriever
+from qa.embedders.protocol import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
 from qa.models import Article, chunks_by_article
-from qa.retrieval import Hit, RetrievalMode, Retriever
-from qa.tokenize import Tokenizer, term_weight
+from qa.text.segmentation import Tokenizer, term_weight
 
 
 @dataclass

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embedding import resolve_model, vector_space
+from qa.embedders.protocol import vector_space
+from qa.embedders.sbert import resolve_model
 
 logger = logging.getLogger(__name__)
 

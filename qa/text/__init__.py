@@ -1,0 +1,1 @@
+"""Chinese text: sentence boundaries (``sentences``) and word segmentation for keyword search (``segmentation``)."""
