@@ -1,7 +1,7 @@
 """The records that flow through the pipeline: articles and their chunks."""
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -78,18 +78,3 @@ def chunks_by_article(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
     for chunk in chunks:
         by_article.setdefault(chunk.article_id, []).append(chunk)
     return by_article
-
-
-@dataclass
-class IngestReport:
-    """What reading a corpus produced and what it had to skip."""
-
-    articles: list[Article] = field(default_factory=list)
-    files: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"{len(self.articles)} articles from {self.files} files"
-        if self.problems:
-            text += f"; skipped {len(self.problems)}:\n  " + "\n  ".join(self.problems)
-        return text

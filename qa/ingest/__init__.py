@@ -8,7 +8,7 @@ from qa.errors import IngestError
 from qa.ingest.decode import decode_bytes
 from qa.ingest.jsonl import parse_jsonl
 from qa.ingest.page import parse_page
-from qa.models import Article, IngestReport
+from qa.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -85,29 +85,3 @@ def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError
         raise IngestError(source, f"cannot read file: {exc.strerror or exc}") from exc
     return parser(decode_bytes(data, source), source)
 
-
-def load_corpus(corpus_dir: Path) -> IngestReport:
-    """Parse every article file; problems are collected per file and line, never fatal for the rest."""
-    report = IngestReport()
-    seen: dict[str, str] = {}
-    for path in corpus_files(corpus_dir):
-        source = path.relative_to(corpus_dir).as_posix()
-        report.files += 1
-        try:
-            check_path(corpus_dir, path, source)
-            articles, problems = parse_file(path, source)
-        except IngestError as exc:
-            report.problems.append(str(exc))
-            continue
-        report.problems.extend(str(p) for p in problems)
-        for article in articles:
-            if article.id in seen:
-                report.problems.append(
-                    f"{source}: duplicate article id {article.id!r} (first in {seen[article.id]}); kept the first"
-                )
-                continue
-            seen[article.id] = source
-            report.articles.append(article)
-    for problem in report.problems:
-        logger.warning("skipped %s", problem)
-    return report

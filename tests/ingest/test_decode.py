@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IngestError
-from qa.ingest import load_corpus
 from qa.ingest.decode import decode_bytes
+from qa.ingest.incremental import read_corpus
 from tests.conftest import SAMPLE_PAGE
 
 PAGE = SAMPLE_PAGE.read_text(encoding="utf-8")
@@ -39,6 +39,6 @@ def test_unusable_bytes_get_a_clear_reason(data, message):
 
 def test_gbk_page_in_a_corpus_parses_like_the_utf8_one(tmp_path: Path):
     (tmp_path / "gbk.txt").write_bytes(PAGE.encode("gbk").replace(b"\n", b"\r\n"))
-    report = load_corpus(tmp_path)
+    report = read_corpus(tmp_path)
     assert report.problems == []
     assert [a.author for a in report.articles] == ["惠晓婧", "夏昊森", "陈菁菁", "刘娟"]
