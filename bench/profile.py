@@ -13,7 +13,7 @@ from bench.context import Context
 from qa.answering.service import QAService
 from qa.api.runtime import limit_threads
 from qa.api.schemas.ask import AskResponse
-from qa.embedders.factory import embedder_from_settings
+from qa.embedders.factory import load_embedder
 from qa.index.store import load_index
 
 
@@ -25,7 +25,9 @@ def run(ctx: Context, chunks: int, questions: int) -> dict[str, Any]:
     data = load_index(index, ctx.model)
     data.dense.set_nprobe(ctx.settings.dense_nprobe)
     s = ctx.settings  # the model as the server loads it: its runtime, weights and threads
-    embedder = embedder_from_settings(s, threads=s.serve_threads)
+    embedder = load_embedder(
+        ctx.model, batch_size=s.batch_size, quantize=s.quantize, backend=s.backend, threads=s.serve_threads
+    )
     service = QAService(data, embedder, ctx.tokenizer, ctx.settings.candidates)
     retriever, composer = service.retriever, service.composer
     asked = ctx.pool.questions[-questions:]

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         None, description="Bearer token of the admin API (POST/DELETE /articles, /admin/*); unset: disabled."
     )
-    # Scale-out (qa/distributed): serving processes, memory-mapped indexes, embedding on Ray.
+    # Scale-out (qa/embedders/ray.py, qa/api/serve.py): serving processes, memory-mapped indexes, embedding on Ray.
     workers: int = Field(1, ge=1, le=64, description="Server worker processes sharing the index (uvicorn workers).")
     mmap_index: bool = Field(True, description="Memory-map the FAISS and BM25 files of the served version.")
     ray_actors: int = Field(

@@ -1,4 +1,6 @@
-"""Several server processes on one port, all serving the index version ``CURRENT`` names.
+"""Start the server: ``newsqa serve`` / ``python server.py`` (``main``), and ``server:app`` for ASGI servers.
+
+Several server processes on one port, all serving the index version ``CURRENT`` names.
 
 uvicorn starts ``workers`` processes; each imports ``worker_app`` and builds its own app (its own
 model, its own reloader). The index files are memory-mapped (``QA_MMAP_INDEX``), so the processes
@@ -7,6 +9,8 @@ new version, written by the CLI or by the admin API of any process, is served by
 within ``QA_RELOAD_INTERVAL`` seconds.
 """
 
+import argparse
+import functools
 import logging
 
 import uvicorn
@@ -52,3 +56,31 @@ def run(settings: Settings) -> None:
         log_level=settings.log_level,
         timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
     )
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Serve with the ``QA_*`` settings; ``--host``/``--port``/``--workers`` override theirs."""
+    defaults = Settings()
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the question-answering API (settings: QA_*).")
+    parser.add_argument("--host", default=defaults.host, help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=defaults.port, help="port to listen on (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=defaults.workers, help="processes (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings(**{**_explicit(defaults), "host": args.host, "port": args.port, "workers": args.workers})
+    except ValueError as exc:  # a pydantic ValidationError names the field and the value
+        parser.error(str(exc))
+    logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
+    run(settings)  # QA_WORKERS processes
+    return 0
+
+
+def _explicit(settings: Settings) -> dict[str, object]:
+    """The values of ``settings`` as keyword arguments: a new Settings with a few changed keeps the rest."""
+    return {name: getattr(settings, name) for name in type(settings).model_fields}
+
+
+@functools.cache
+def lazy_app() -> FastAPI:
+    """The app ``server:app`` names, made when an ASGI server first asks for it (settings read then, not at import)."""
+    return worker_app()

@@ -37,8 +37,8 @@ def _modes(value: str) -> list[str]:
     return modes
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qa.eval", description=__doc__.split("\n")[0])
+def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD, help="SQuAD-style file (default: %(default)s)")
     parser.add_argument(
         "--out-of-corpus",

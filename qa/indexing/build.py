@@ -20,8 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-
 from qa.embedders.protocol import Embedder
 from qa.index.chunk_cache import CACHE_FILE, ChunkCache, trim_cache
 from qa.index.dense import DenseIndex
@@ -35,7 +33,8 @@ from qa.index.store import (
     prune_versions,
     save_index,
 )
-from qa.indexing.carry_over import CarriedOver, carry_over, nothing_carried
+from qa.index.terms import TermCounts
+from qa.indexing.carry_over import carried_from, dense_index
 from qa.indexing.chunking import chunk_article
 from qa.indexing.corpus_edits import read_deleted
 from qa.indexing.options import BuildOptions
@@ -163,7 +162,7 @@ def _write_version(
     keys = TextKeys(chunks)
     # Title names are kept whole by jieba (qa.text.segmentation.corpus_words); queries use the same words.
     words = corpus_words(article.title for article in corpus.articles)
-    carried = _carried(reuse, origin, len(chunks), embedder)
+    carried = carried_from(reuse, origin, len(chunks), embedder, TOKENS_KIND)
     # Tokens of a text holding a corpus word added or removed since were segmented differently then.
     stale = containing(chunks, set(words) ^ set(reuse.words)) if reuse is not None else []
     carried.retokenize(stale)
@@ -183,35 +182,52 @@ def _write_version(
             show_progress=options.show_progress,
             carried_rows=carried.carried_rows(),
         )
-        dense = _dense(carried, new_vectors, embedder, options, chunks)
+        dense = dense_index(carried, new_vectors, embedder.dimension, options.dense)
         terms = tokens.term_counts(tokenized)
-        manifest = make_manifest(
-            embedder.name,
-            embedder.dimension,
-            len(corpus.articles),
-            len(chunks),
-            dense_index=dense.kind,
-            vector_space=embedder.space,
-            tokens=TOKENS_KIND,
-            **options.chunking,
-            words=len(words),
-        )
-        data = IndexData(
-            articles={a.id: a for a in corpus.articles},
-            chunks=chunks,
-            dense=dense,
-            sparse=SparseIndex.from_counts(terms),
-            manifest=manifest,
-            words=words,
-            sources={source: record.to_dict() for source, record in corpus.records.items()},
-            terms=terms,
-            copies=row_copies(reuse, corpus.articles, same, origin),
-        )
+        data = _index_data(corpus, same, chunks, origin, reuse, embedder, options, dense, terms, words)
         version_dir = save_index(index_dir, data)
         if memory is not None:
             memory.remember(_as_previous(version_dir, data, corpus))
         trim_cache(cache, keys.all, len(chunks), embedder.dimension)
     return version_dir, embedded
+
+
+def _index_data(
+    corpus: CorpusRead,
+    same: list[bool],
+    chunks: list[Chunk],
+    origin: list[int],
+    reuse: Previous | None,
+    embedder: Embedder,
+    options: BuildOptions,
+    dense: DenseIndex,
+    terms: TermCounts,
+    words: list[str],
+) -> IndexData:
+    """Everything the new version holds, with its manifest."""
+    manifest = make_manifest(
+        embedder.name,
+        embedder.dimension,
+        len(corpus.articles),
+        len(chunks),
+        dense_index=dense.kind,
+        vector_space=embedder.space,
+        tokens=TOKENS_KIND,
+        **options.chunking,
+        words=len(words),
+    )
+    data = IndexData(
+        articles={a.id: a for a in corpus.articles},
+        chunks=chunks,
+        dense=dense,
+        sparse=SparseIndex.from_counts(terms),
+        manifest=manifest,
+        words=words,
+        sources={source: record.to_dict() for source, record in corpus.records.items()},
+        terms=terms,
+        copies=row_copies(reuse, corpus.articles, same, origin),
+    )
+    return data
 
 
 def _read(corpus_dir: Path, previous: Previous | None, reuse: Previous | None) -> CorpusRead:
@@ -292,30 +308,6 @@ def _chunk(
         chunks.extend(kept)
     logger.info("%d chunks, %d of them new", len(chunks), origin.count(-1))
     return chunks, origin
-
-
-def _carried(reuse: Previous | None, origin: list[int], count: int, embedder: Embedder) -> CarriedOver:
-    """Vectors and term counts of the chunks taken over from the previous version."""
-    if reuse is None or not any(row >= 0 for row in origin):
-        return nothing_carried(count)
-    carried = carry_over(reuse.version_dir, origin, len(reuse.rows), embedder.space, embedder.dimension, reuse.manifest)
-    if reuse.manifest.get("tokens") != TOKENS_KIND:
-        carried.terms = None  # segmented by another tokenizer: every chunk is tokenised (or found in the cache)
-    return carried
-
-
-def _dense(
-    carried: CarriedOver, new_vectors: np.ndarray, embedder: Embedder, options: BuildOptions, chunks: list[Chunk]
-) -> DenseIndex:
-    """The new version's vector index: the previous IVF lists extended, or built from all vectors."""
-    if not chunks:
-        return DenseIndex.empty(embedder.dimension)
-    if carried.dense is not None:  # IVF: copy the previous lists, add the new rows
-        extended = carried.dense.extended(carried.vector_origin(), new_vectors, options.dense)
-        if extended is not None:
-            return extended
-    vectors, lists = carried.vectors(new_vectors, embedder.dimension)
-    return DenseIndex.build(vectors, options.dense, previous=carried.dense, lists=lists)
 
 
 def _as_previous(version_dir: Path, data: IndexData, corpus: CorpusRead) -> Previous:

@@ -10,12 +10,17 @@ chunks of new and changed articles go through the cache and the embedder.
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.index.dense import DenseIndex
+from qa.embedders.protocol import Embedder
+from qa.index.dense import DenseConfig, DenseIndex
 from qa.index.store import manifest_space, read_terms
 from qa.index.terms import TermCounts
+
+if TYPE_CHECKING:
+    from qa.indexing.previous import Previous
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +114,27 @@ def carry_over(
 
 def nothing_carried(count: int) -> CarriedOver:
     return CarriedOver(np.full(count, -1, dtype=np.int64), None, None)
+
+
+def carried_from(
+    reuse: "Previous | None", origin: list[int], count: int, embedder: Embedder, tokens_kind: str
+) -> CarriedOver:
+    """Vectors and term counts of the chunks taken over from the previous version."""
+    if reuse is None or not any(row >= 0 for row in origin):
+        return nothing_carried(count)
+    carried = carry_over(reuse.version_dir, origin, len(reuse.rows), embedder.space, embedder.dimension, reuse.manifest)
+    if reuse.manifest.get("tokens") != tokens_kind:
+        carried.terms = None  # segmented by another tokenizer: every chunk is tokenised (or found in the cache)
+    return carried
+
+
+def dense_index(carried: CarriedOver, new_vectors: np.ndarray, dimension: int, config: DenseConfig) -> DenseIndex:
+    """The new version's vector index: the previous IVF lists extended, or built from all vectors."""
+    if not len(carried.origin):
+        return DenseIndex.empty(dimension)
+    if carried.dense is not None:  # IVF: copy the previous lists, add the new rows
+        extended = carried.dense.extended(carried.vector_origin(), new_vectors, config)
+        if extended is not None:
+            return extended
+    vectors, lists = carried.vectors(new_vectors, dimension)
+    return DenseIndex.build(vectors, config, previous=carried.dense, lists=lists)
