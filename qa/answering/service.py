@@ -17,6 +17,7 @@ class TimedAnswer:
     answer: Answer
     took_ms: float
     hits: list[Hit] = field(default_factory=list)  # the retrieved passages, best first
+    compose_ms: float = 0.0  # the part of ``took_ms`` spent composing the answer from the hits
 
 
 class QAService:
@@ -35,19 +36,25 @@ class QAService:
         self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
         self.composer = Composer(term_weight, chunks_by_article(data.chunks))
 
-    def ask(self, question: str, top_k: int = 5, retrieval_query: str | None = None) -> TimedAnswer:
-        """Answer ``question``. ``retrieval_query``, when given, is searched and answered instead (a follow-up
-        rewritten from its conversation); the answer still shows ``question``."""
+    def ask(
+        self, question: str, top_k: int = 5, retrieval_query: str | None = None, *, search_depth: int = 0
+    ) -> TimedAnswer:
+        """Answer ``question`` from its ``top_k`` best passages. ``retrieval_query``, when given, is searched and
+        answered instead (a follow-up rewritten from its conversation); the answer still shows ``question``.
+        ``search_depth`` retrieves that many passages (``hits``) for ranking figures; the answer is composed from
+        the first ``top_k``, exactly those a search for ``top_k`` returns."""
         if not question.strip():
             raise ValueError("question is empty")
         if not 1 <= top_k <= 100:
             raise ValueError(f"top_k must be between 1 and 100, got {top_k}")
         started = time.perf_counter()
         query = self.retriever.prepare((retrieval_query or question).strip())
-        hits = self.retriever.search(query, top_k)
-        answer = self.composer.compose(query, hits, self.data.articles)
+        hits = self.retriever.search(query, max(top_k, search_depth))
+        composing = time.perf_counter()
+        answer = self.composer.compose(query, hits[:top_k], self.data.articles)
         answer.question = question.strip()
-        return TimedAnswer(answer, (time.perf_counter() - started) * 1000, hits)
+        done = time.perf_counter()
+        return TimedAnswer(answer, (done - started) * 1000, hits, (done - composing) * 1000)
 
     def article(self, article_id: str) -> Article:
         try:

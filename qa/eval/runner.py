@@ -2,7 +2,6 @@
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,20 +53,11 @@ def build_eval_index(
 
 
 def run_question(service: QAService, question: str, top_k: int) -> tuple[Answer, list[str], float, float]:
-    """The steps of ``QAService.ask``, searching deep enough for the ranking figures.
-
-    The answer is composed from the first ``top_k`` hits, which are exactly the hits the service
-    would retrieve for ``top_k`` (the search is a prefix of a deeper one). Returns the answer, the
-    ranked article ids, the time taken in milliseconds and the part of it spent composing the answer.
-    """
-    started = time.perf_counter()
-    query = service.retriever.prepare(question)
-    hits = service.retriever.search(query, max(RANKING_DEPTH, top_k))
-    composing = time.perf_counter()
-    answer = service.composer.compose(query, hits[:top_k], service.data.articles)
-    done = time.perf_counter()
-    ranking = article_ranking([hit.chunk.article_id for hit in hits])
-    return answer, ranking, (done - started) * 1000, (done - composing) * 1000
+    """``QAService.ask``, searching deep enough for the ranking figures: the answer, the ranked article ids, the
+    time taken in milliseconds and the part of it spent composing the answer."""
+    timed = service.ask(question, top_k, search_depth=RANKING_DEPTH)
+    ranking = article_ranking([hit.chunk.article_id for hit in timed.hits])
+    return timed.answer, ranking, timed.took_ms, timed.compose_ms
 
 
 @dataclass

@@ -123,7 +123,6 @@ def read_corpus(
         except IngestError as exc:
             result.problems.append(str(exc))
             continue
-        entries: Entries | None = None
         size, mtime_ns = -1, -1  # a record that never matches: the file is read again next time
         try:
             stat = path.stat()  # before reading: a change after this is seen by the next build
@@ -131,13 +130,7 @@ def read_corpus(
             entries = _reuse(previous.get(source), size, mtime_ns, previous_articles, seen, deleted)
             if entries is None:
                 result.parsed += 1
-                articles, errors = parse_file(path, source)
-                entries = ([(a.id, a) for a in articles], [str(e) for e in errors])
-                if errors:  # a line that cannot be read may be an article that was there
-                    kept = _kept_from_before(fallback.get(source), fallback_articles, {a.id for a in articles})
-                    if kept:
-                        entries[0].extend(kept)
-                        entries[1].append(_kept_note(source, kept, "lines above cannot be read"))
+                entries = _parse(path, source, fallback.get(source), fallback_articles)
         except (IngestError, OSError) as exc:
             problem = str(exc) if isinstance(exc, IngestError) else f"{source}: cannot read file: {exc.strerror}"
             kept = _kept_from_before(fallback.get(source), fallback_articles, set())
@@ -146,25 +139,51 @@ def read_corpus(
                 continue
             size, mtime_ns = -1, -1
             entries = (list(kept), [problem, _kept_note(source, kept, "file cannot be read")])
-        pairs, problems = entries
-        result.problems.extend(problems)
-        kept_ids: list[str] = []
-        for article_id, article in pairs:
-            if article_id in deleted:
-                result.deleted.append(article_id)
-            elif article_id in seen:
-                result.problems.append(
-                    f"{source}: duplicate article id {article_id!r} (first in {seen[article_id]}); kept the first"
-                )
-            elif article is not None:
-                seen[article_id] = source
-                kept_ids.append(article_id)
-                result.articles.append(article)
-        ids = [article_id for article_id, _ in pairs]
-        result.records[source] = FileRecord(size, mtime_ns, ids, kept_ids, problems)
+        result.records[source] = _add(result, source, entries, seen, deleted, (size, mtime_ns))
     for problem in result.problems:
         logger.warning("skipped %s", problem)
     return result
+
+
+def _parse(path: Path, source: str, record: FileRecord | None, fallback_articles: dict[str, Article]) -> Entries:
+    """The file's articles and problems; a line that cannot be read may be an article that was there: the
+    articles the file contributed before (``record``) and no longer names are kept."""
+    articles, errors = parse_file(path, source)
+    entries: Entries = ([(a.id, a) for a in articles], [str(e) for e in errors])
+    if errors:
+        kept = _kept_from_before(record, fallback_articles, {a.id for a in articles})
+        if kept:
+            entries[0].extend(kept)
+            entries[1].append(_kept_note(source, kept, "lines above cannot be read"))
+    return entries
+
+
+def _add(
+    result: CorpusRead,
+    source: str,
+    entries: Entries,
+    seen: dict[str, str],
+    deleted: set[str] | frozenset[str],
+    stat: tuple[int, int],
+) -> FileRecord:
+    """Add a file's articles to ``result`` (deleted ones left out, a duplicate id kept only the first time); the
+    file's record (``stat``: its size and mtime when read)."""
+    pairs, problems = entries
+    result.problems.extend(problems)
+    kept_ids: list[str] = []
+    for article_id, article in pairs:
+        if article_id in deleted:
+            result.deleted.append(article_id)
+        elif article_id in seen:
+            result.problems.append(
+                f"{source}: duplicate article id {article_id!r} (first in {seen[article_id]}); kept the first"
+            )
+        elif article is not None:
+            seen[article_id] = source
+            kept_ids.append(article_id)
+            result.articles.append(article)
+    ids = [article_id for article_id, _ in pairs]
+    return FileRecord(*stat, ids, kept_ids, problems)
 
 
 def _kept_note(source: str, kept: list[tuple[str, Article]], why: str) -> str:
