@@ -37,7 +37,7 @@ def _modes(value: str) -> list[str]:
     return modes
 
 
-def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD, help="SQuAD-style file (default: %(default)s)")
     parser.add_argument(
@@ -55,15 +55,20 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
     parser.add_argument(
         "--threads", type=int, default=None, help="torch threads for embedding questions (default: torch's own)"
     )
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error(f"--limit must be at least 1, got {args.limit}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
+    if args.threads is not None and args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
     if args.threads is not None:
-        if args.threads < 1:
-            parser.error(f"--threads must be at least 1, got {args.threads}")
         import torch  # only to pin the thread count; the model loads it anyway
 
         torch.set_num_threads(args.threads)
@@ -102,11 +107,16 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
     print()
     print(f"({time.perf_counter() - started:.0f} s)")
     if args.dump:
-        with args.dump.open("w", encoding="utf-8") as handle:
-            for result in results:
-                for record in result.records:
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        _dump(args.dump, results)
     return 0
+
+
+def _dump(path: Path, results: list) -> None:
+    """Every question's outcome, one JSON object per line."""
+    with path.open("w", encoding="utf-8") as handle:
+        for result in results:
+            for record in result.records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
