@@ -24,7 +24,8 @@ def run(ctx: Context, chunks: int, questions: int) -> dict[str, Any]:
     limit_threads(ctx.settings.serve_threads)
     data = load_index(index, ctx.model)
     data.dense.set_nprobe(ctx.settings.dense_nprobe)
-    s = ctx.settings  # the model as the server loads it: its runtime, weights and threads
+    # The model the index was built with (--model), loaded as the server loads it: runtime, weights, threads.
+    s = ctx.settings.model_copy(update={"model": ctx.model})
     embedder = embedder_from_settings(s, threads=s.serve_threads)
     service = QAService(data, embedder, ctx.tokenizer, ctx.settings.candidates)
     retriever, composer = service.retriever, service.composer
