@@ -93,6 +93,8 @@ def llm_server(served_index_dir: Path, upstream: UpstreamState, tmp_path_factory
 
 @pytest.fixture
 def no_index_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server with no index to serve (it answers 503); the test may stop it."""
-    with start_server(tmp_path / "no-index", log=tmp_path / "server.log", ready="no_index") as live:
+    """A server with no index to serve (it answers 503); the test may stop it. With nothing to search, the
+    fake model does as well as the real one and starts without loading it."""
+    log = tmp_path / "server.log"
+    with start_server(tmp_path / "no-index", log=log, ready="no_index", model="hash-test") as live:
         yield live
