@@ -56,9 +56,9 @@ browser:
 
 # The figures of docs/RELIABILITY.md: fuzzing, 60 s of load under index churn, a 40 MB corpus file.
 reliability: $(STAMP)
-	$(PY) bench/fuzz_api.py --examples 300
-	$(PY) bench/load_test.py --seconds 60
-	$(PY) bench/bench_large_file.py --mb 40
+	$(PY) -m bench.fuzz_api --examples 300
+	$(PY) -m bench.load_test --seconds 60
+	$(PY) -m bench.bench_large_file --mb 40
 
 # Answer quality on ../shared/eval/cmrc2018_trial.json (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file.
 eval: $(STAMP)

@@ -1,6 +1,6 @@
 """Time and memory of building an index from one very large JSON Lines file.
 
-    .venv/bin/python bench/bench_large_file.py [--mb 40] [--model hash-test]
+    .venv/bin/python -m bench.bench_large_file [--mb 40] [--model hash-test]
 
 Writes a file of generated articles of about ``--mb`` MB, then runs ``build_index.py`` on it in a
 child process (a full build, then an update after adding one small file, which must not read the
@@ -18,10 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.generated import article, write_jsonl  # noqa: E402
+from qa.testing.generated import article, write_jsonl
+from qa.testing.samples import ROOT
 
 
 def run_build(env: dict[str, str], *args: str) -> tuple[float, str]:

@@ -1,6 +1,6 @@
 """Scale-out costs: build throughput locally vs on Ray with the same CPUs, and queries/s with 1 and 2 workers.
 
-    .venv/bin/python bench/bench_ray.py [--articles 150] [--repeat 3] [--cpus 2] [--model m3e-small]
+    .venv/bin/python -m bench.bench_ray [--articles 150] [--repeat 3] [--cpus 2] [--model m3e-small]
                                         [--qps-seconds 20] [--concurrency 4] [--skip-build] [--skip-qps]
 
 Builds: full builds of a generated corpus, alternating local and Ray runs (so load from elsewhere
@@ -20,10 +20,7 @@ Prints markdown tables (medians).
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,13 +29,11 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.embedders.factory import load_embedder  # noqa: E402
-from qa.indexing.build import build_index  # noqa: E402
-from qa.text.segmentation import Tokenizer  # noqa: E402
-from tests.generated import question, write_corpus  # noqa: E402
+from bench.serving import serve
+from qa.embedders.factory import load_embedder
+from qa.indexing.build import build_index
+from qa.testing.generated import question, write_corpus
+from qa.text.segmentation import Tokenizer
 
 
 def measure_builds(corpus: Path, work: Path, model: str, cpus: int, repeat: int) -> dict[str, Any]:
@@ -75,12 +70,6 @@ def measure_builds(corpus: Path, work: Path, model: str, cpus: int, repeat: int)
         "start_s": start_seconds,
         "actor_threads": threads,
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load(base: str, seconds: float, concurrency: int) -> dict[str, Any]:
@@ -129,35 +118,9 @@ def load(base: str, seconds: float, concurrency: int) -> dict[str, Any]:
 
 
 def measure_qps(corpus: Path, index: Path, model: str, workers: int, seconds: float, concurrency: int) -> dict:
-    port = free_port()
-    env = {
-        **os.environ,
-        "QA_MODEL": model,
-        "QA_CORPUS_DIR": str(corpus),
-        "QA_INDEX_DIR": str(index),
-        "QA_PORT": str(port),
-        "QA_WORKERS": str(workers),
-        "QA_LOG_LEVEL": "warning",
-    }
-    server = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        seen: set[int] = set()
-        deadline = time.monotonic() + 180
-        while len(seen) < workers:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server with {workers} workers did not start")
-            try:
-                health = httpx.get(f"{base}/health", timeout=2).json()
-                if health["status"] == "ok":
-                    seen.add(health["worker_pid"])
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        load(base, min(3.0, seconds), concurrency)  # warm-up
-        return load(base, seconds, concurrency)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serve(index, corpus, model, workers) as server:
+        load(server.base, min(3.0, seconds), concurrency)  # warm-up
+        return load(server.base, seconds, concurrency)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Cost of index updates against corpus size, and question latency while updates run.
 
-    .venv/bin/python bench/bench_updates.py [--sizes 200 800] [--model m3e-small] [--rounds 3]
+    .venv/bin/python -m bench.bench_updates [--sizes 200 800] [--model m3e-small] [--rounds 3]
 
 For each corpus size (generated articles): a full build, then ``--rounds`` updates that each add
 10 articles, then an update with nothing to do. Prints medians, the update/full-build ratio, and
@@ -11,11 +11,7 @@ p95) in alternating segments: idle, and while articles are added through the adm
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,14 +19,12 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.update import TimedEmbedder  # noqa: E402
-from qa.embedders.factory import load_embedder  # noqa: E402
-from qa.indexing.build import build_index  # noqa: E402
-from qa.text.segmentation import Tokenizer  # noqa: E402
-from tests.generated import article, question, write_corpus, write_jsonl  # noqa: E402
+from bench.serving import serve
+from bench.update import TimedEmbedder
+from qa.embedders.factory import load_embedder
+from qa.indexing.build import build_index
+from qa.testing.generated import article, question, write_corpus, write_jsonl
+from qa.text.segmentation import Tokenizer
 
 BATCH = 10
 
@@ -66,12 +60,6 @@ def measure_updates(size: int, model: str, rounds: int, work: Path) -> dict[str,
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def latencies(base: str, stop: threading.Event, out: list[float]) -> None:
     with httpx.Client(base_url=base, timeout=60) as http:
         n = 0
@@ -85,25 +73,10 @@ def latencies(base: str, stop: threading.Event, out: list[float]) -> None:
 
 
 def measure_latency(size: int, model: str, work: Path, seconds: float) -> dict[str, float]:
-    port, token = free_port(), "bench-token"
-    env = {
-        **os.environ,
-        "QA_MODEL": model,
-        "QA_CORPUS_DIR": str(work / f"corpus-{size}"),
-        "QA_INDEX_DIR": str(work / f"index-{size}"),
-        "QA_PORT": str(port),
-        "QA_ADMIN_TOKEN": token,
-        "QA_LOG_LEVEL": "warning",
-    }
-    server = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    token = "bench-token"
+    corpus, index = work / f"corpus-{size}", work / f"index-{size}"
+    with serve(index, corpus, model, admin_token=token) as server:
+        base = server.base
         results: dict[str, list[float]] = {"idle": [], "updating": []}
         updates = 0
         for segment in range(6):  # alternate, so load from elsewhere on the machine hits both alike
@@ -130,9 +103,6 @@ def measure_latency(size: int, model: str, work: Path, seconds: float) -> dict[s
             out[f"{phase}_p95_ms"] = statistics.quantiles(values, n=20)[-1]
             out[f"{phase}_requests"] = len(values)
         return out
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Fuzz the live server from its OpenAPI schema with Schemathesis and count what it sent.
 
-    .venv/bin/python bench/fuzz_api.py [--examples 300] [--seed 3]
+    .venv/bin/python -m bench.fuzz_api [--examples 300] [--seed 3]
 
 Starts the real server (uvicorn, the fake ``hash-test`` model, the admin API enabled) on a copy of
 the sample corpus plus generated articles, then runs ``st run`` with every check (no server errors,
@@ -21,11 +21,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.e2e.live import start_server  # noqa: E402
-from tests.generated import write_corpus  # noqa: E402
+from qa.testing.generated import write_corpus
+from qa.testing.samples import ROOT, SAMPLE_PAGE
+from qa.testing.server import start_server
 
 TOKEN = "fuzz-admin-token"
 CONFIG = ROOT / "tests" / "e2e" / "schemathesis.toml"
@@ -54,8 +52,17 @@ class FuzzResult:
 def fuzz(work: Path, examples: int = 30, seed: int = 1, timeout: float = 900) -> FuzzResult:
     corpus = work / "corpus"
     write_corpus(corpus, 20)
-    shutil.copy(ROOT / "corpus" / "000_fc626205f77621de.txt", corpus)
-    server = start_server(work, corpus, admin_token=TOKEN, reload_interval="0.5")
+    shutil.copy(SAMPLE_PAGE, corpus)
+    server = start_server(
+        work / "index",
+        corpus=corpus,
+        build=True,
+        log=work / "server.log",
+        model="hash-test",
+        admin_token=TOKEN,
+        reload_interval=0.5,
+        log_level="info",  # uvicorn's access log, whose status codes FuzzResult counts
+    )
     try:
         command = [
             str(Path(sys.executable).with_name("st")),

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from bench.context import Context
-from bench.serving import Load, load, serve
+from bench.serving import Load, load, memory, serve
 from qa.index.store import current_version_dir
 
 WARMUP = 20
@@ -41,7 +41,7 @@ def run(
         version = current_version_dir(index)
         disk = disk_mib(version)
         for count in workers:
-            with serve(index, corpus, ctx.model, count, QA_QUERY_CACHE="0") as server:
+            with serve(index, corpus, ctx.model, count, query_cache=0) as server:
                 chunks = httpx.get(f"{server.base}/health", timeout=10).json()["chunks"]
                 load(server.base, questions[-WARMUP:], 2, WARMUP, 60)
                 offset = 0
@@ -50,8 +50,8 @@ def run(
                     result = load(server.base, asked, clients, requests, seconds)
                     offset = (offset + result.requests) % len(questions)
                     rows.append({"chunks": chunks, "workers": count, **_row(result)})
-                memory = server.memory()
-            footprint.append({"chunks": chunks, "workers": count, "disk_mib": disk, **memory})
+                used = memory(server)
+            footprint.append({"chunks": chunks, "workers": count, "disk_mib": disk, **used})
     return {"rows": rows, "footprint": footprint, "seconds": seconds}
 
 

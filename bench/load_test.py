@@ -1,6 +1,6 @@
 """Hold load while the index changes under it: no request may fail, no client may see an older version.
 
-    .venv/bin/python bench/load_test.py [--seconds 60] [--clients 8] [--model hash-test]
+    .venv/bin/python -m bench.load_test [--seconds 60] [--clients 8] [--model hash-test]
 
 Starts the real server (uvicorn) on loopback over generated articles and the sample page, then for
 ``--seconds`` runs ``--clients`` threads that ask questions (``/ask``, and every fifth request a
@@ -19,7 +19,6 @@ import random
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,12 +28,10 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.index.store import load_index  # noqa: E402
-from tests.e2e.live import LiveServer, start_server  # noqa: E402
-from tests.generated import article, question, write_corpus, write_jsonl  # noqa: E402
+from qa.index.store import load_index
+from qa.testing.generated import article, question, write_corpus, write_jsonl
+from qa.testing.samples import SAMPLE_PAGE
+from qa.testing.server import LiveServer, start_server
 
 TOKEN = "load-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -207,13 +204,7 @@ class Churn:
         records = self.new_articles(5)  # picked up by the next build, whichever it is
         write_jsonl(self.server.corpus / f"killed-{self.next_number}.jsonl", records)
         self.expected |= {r["id"] for r in records}
-        child = subprocess.Popen(
-            [sys.executable, "build_index.py", "--full"],
-            cwd=ROOT,
-            env=self.server.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        child = self.server.start_cli_build("--full")
         lock = self.server.index / ".build.lock"
         deadline = time.monotonic() + 60
         while child.poll() is None and f"pid {child.pid}," not in (lock.read_text() if lock.exists() else ""):
@@ -254,8 +245,9 @@ class Churn:
 def run(work: Path, seconds: float = 60, clients: int = 8, model: str = "hash-test", seed: int = 0) -> Result:
     corpus = work / "corpus"
     write_corpus(corpus, INITIAL)
-    shutil.copy(ROOT / "corpus" / "000_fc626205f77621de.txt", corpus)
-    server = start_server(work, corpus, admin_token=TOKEN, reload_interval="0.2", model=model, log_level="warning")
+    shutil.copy(SAMPLE_PAGE, corpus)
+    settings = {"model": model, "admin_token": TOKEN, "reload_interval": 0.2, "log_level": "warning"}
+    server = start_server(work / "index", corpus=corpus, build=True, log=work / "server.log", **settings)
     result = Result(seconds, clients)
     churn = Churn(server, result, random.Random(seed))
     churn.expected |= _page_ids(server)
@@ -286,7 +278,7 @@ def run(work: Path, seconds: float = 60, clients: int = 8, model: str = "hash-te
 
 def _page_ids(server: LiveServer) -> set[str]:
     data = load_index(server.index, "hash-test")
-    return {a.id for a in data.articles.values() if a.source == "000_fc626205f77621de.txt"}
+    return {a.id for a in data.articles.values() if a.source == SAMPLE_PAGE.name}
 
 
 def main() -> None:

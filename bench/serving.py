@@ -1,11 +1,7 @@
 """The real server in a child process, a bounded closed-loop load on loopback, and its memory from /proc."""
 
 import contextlib
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,79 +10,31 @@ from pathlib import Path
 
 import httpx
 
-from bench.corpus import ROOT
+from qa.testing.server import LiveServer, start_server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    base: str
-    process: subprocess.Popen
-    workers: int
-
-    def pids(self) -> list[int]:
-        """The server process and its worker processes."""
-        pids = [self.process.pid]
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+def memory(server: LiveServer) -> dict[str, float]:
+    """Resident memory of all its processes in MiB: RSS (shared pages counted in each) and PSS (shared)."""
+    rss = pss = 0
+    for pid in server.pids():
         with contextlib.suppress(OSError):
-            pids += [int(p) for p in children.read_text().split()]
-        return pids
-
-    def memory(self) -> dict[str, float]:
-        """Resident memory of all its processes in MiB: RSS (shared pages counted in each) and PSS (shared)."""
-        rss = pss = 0
-        for pid in self.pids():
-            with contextlib.suppress(OSError):
-                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                    name, _, value = line.partition(":")
-                    if name == "Rss":
-                        rss += int(value.split()[0])
-                    elif name == "Pss":
-                        pss += int(value.split()[0])
-        return {"rss_mib": rss / 1024, "pss_mib": pss / 1024}
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name == "Rss":
+                    rss += int(value.split()[0])
+                elif name == "Pss":
+                    pss += int(value.split()[0])
+    return {"rss_mib": rss / 1024, "pss_mib": pss / 1024}
 
 
 @contextlib.contextmanager
-def serve(index_dir: Path, corpus_dir: Path, model: str, workers: int = 1, **env: str) -> Iterator[Server]:
-    """``server.py`` on a free loopback port, until every worker answers /health; stopped afterwards."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "QA_MODEL": model,
-        "QA_CORPUS_DIR": str(corpus_dir),
-        "QA_INDEX_DIR": str(index_dir),
-        "QA_HOST": "127.0.0.1",
-        "QA_PORT": str(port),
-        "QA_WORKERS": str(workers),
-        "QA_LOG_LEVEL": "warning",
-        **env,
-    }
-    process = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=environment)
-    server = Server(f"http://127.0.0.1:{port}", process, workers)
-    try:
-        seen: set[int] = set()
-        deadline = time.monotonic() + 300
-        while len(seen) < workers:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server ({workers} workers, {index_dir}) did not start")
-            try:
-                health = httpx.get(f"{server.base}/health", timeout=5).json()
-                if health["status"] == "ok":
-                    seen.add(health["worker_pid"])
-            except httpx.HTTPError:
-                time.sleep(0.3)
+def serve(index_dir: Path, corpus_dir: Path, model: str, workers: int = 1, **settings: object) -> Iterator[LiveServer]:
+    """``server.py`` on a free loopback port, until every worker answers /health; stopped afterwards.
+    ``settings`` are ``Settings`` fields (``query_cache=0``)."""
+    settings = {"model": model, "log_level": "warning", **settings}
+    # Large indexes take a while to load on a busy machine: five minutes rather than the usual 90 s.
+    with start_server(index_dir, corpus=corpus_dir, workers=workers, timeout=300, **settings) as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @dataclass

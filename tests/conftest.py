@@ -1,7 +1,9 @@
-"""Shared fixtures: the sample corpus, the real model, and an index built from the sample in tmp_path."""
+"""Shared fixtures: the sample corpus, the real model, indexes built from the sample in tmp_path, and one
+real server (python server.py) over such an index for the tests that only read from a server."""
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,9 @@ from qa.embedders.hashing import HashEmbedder
 from qa.embedders.protocol import Embedder
 from qa.index.store import IndexData, load_index
 from qa.indexing.build import build_index
+from qa.testing.samples import SAMPLE_CORPUS, SAMPLE_PAGE
+from qa.testing.server import LiveServer, start_server
 from qa.text.segmentation import Tokenizer
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CORPUS = ROOT / "corpus"
-SAMPLE_PAGE = SAMPLE_CORPUS / "000_fc626205f77621de.txt"
-RONG_TITLE = "赓续荣光更好为家乡发展助力添彩"
 
 
 @pytest.fixture(scope="session")
@@ -86,11 +85,25 @@ DISTRACTORS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def followup_index_dir(tmp_path_factory: pytest.TempPathFactory, model: Embedder, tokenizer: Tokenizer) -> Path:
+# An article with characters outside the Basic Multilingual Plane (𠮷 is one code point in Python, two
+# UTF-16 units in JavaScript) before the passage a question cites, so offsets must be counted right (tests/web).
+ASTRAL_ARTICLE = {
+    "id": "astral-shop",
+    "title": "日式快餐品牌𠮷野家无锡首店开业",
+    "date": "4月8日",
+    "author": "陈𡈼",
+    "body": "本报讯 4月8日,日式快餐品牌𠮷野家的无锡首店在梁溪区开业,𠮷野家在江苏已有十二家门店。\n"
+    "据介绍,这家新店面积约300平方米,可同时容纳120位顾客用餐,开业首周所有套餐八折。",
+}
+
+
+def build_followup_index(
+    tmp_path_factory: pytest.TempPathFactory, model: Embedder, tokenizer: Tokenizer, extra: list[dict]
+) -> Path:
+    """The sample page, the distractors and ``extra`` articles, indexed with the real model."""
     corpus = tmp_path_factory.mktemp("followup-corpus")
     shutil.copy(SAMPLE_PAGE, corpus / SAMPLE_PAGE.name)
-    lines = "\n".join(json.dumps(article, ensure_ascii=False) for article in DISTRACTORS)
+    lines = "\n".join(json.dumps(article, ensure_ascii=False) for article in [*DISTRACTORS, *extra])
     (corpus / "distractors.jsonl").write_text(lines + "\n", encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("followup-index")
     build_index(corpus, index_dir, model, tokenizer)
@@ -98,5 +111,25 @@ def followup_index_dir(tmp_path_factory: pytest.TempPathFactory, model: Embedder
 
 
 @pytest.fixture(scope="session")
+def followup_index_dir(tmp_path_factory: pytest.TempPathFactory, model: Embedder, tokenizer: Tokenizer) -> Path:
+    return build_followup_index(tmp_path_factory, model, tokenizer, [])
+
+
+@pytest.fixture(scope="session")
 def followup_service(followup_index_dir: Path, model: Embedder, tokenizer: Tokenizer) -> QAService:
     return QAService(load_index(followup_index_dir, "m3e-small"), model, tokenizer)
+
+
+@pytest.fixture(scope="session")
+def served_index_dir(tmp_path_factory: pytest.TempPathFactory, model: Embedder, tokenizer: Tokenizer) -> Path:
+    """What ``shared_server`` serves: the follow-up corpus and the article with rare characters."""
+    return build_followup_index(tmp_path_factory, model, tokenizer, [ASTRAL_ARTICLE])
+
+
+@pytest.fixture(scope="session")
+def shared_server(served_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server (python server.py, the real model) for every test that only reads from a server:
+    tests/e2e and tests/web share it rather than each starting (and loading the model into) their own."""
+    server = start_server(served_index_dir, log=tmp_path_factory.mktemp("shared-server") / "server.log")
+    yield server
+    server.stop()

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.answering.compose import MAX_ANSWER_CHARS
-from tests.conftest import RONG_TITLE
+from qa.testing.samples import RONG_TITLE
 
 pytestmark = pytest.mark.model
 

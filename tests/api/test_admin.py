@@ -17,8 +17,8 @@ from qa.indexing.build import build_index
 from qa.indexing.chunking import chunk_article
 from qa.ingest.jsonl import article_from_record
 from qa.settings import Settings
-from tests.conftest import RONG_TITLE, SAMPLE_PAGE
-from tests.generated import article, question, write_corpus, write_jsonl
+from qa.testing.generated import article, question, write_corpus, write_jsonl
+from qa.testing.samples import RONG_TITLE, SAMPLE_PAGE
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from qa.api.app import create_app
 from qa.indexing.build import build_index
 from qa.settings import Settings
-from tests.conftest import SAMPLE_PAGE
+from qa.testing.samples import SAMPLE_PAGE
 
 pytestmark = pytest.mark.model
 

@@ -16,8 +16,8 @@ from qa.api.app import create_app
 from qa.embedders.hashing import HashEmbedder
 from qa.indexing.build import build_index
 from qa.settings import Settings
-from tests.conftest import SAMPLE_PAGE
-from tests.generated import write_corpus
+from qa.testing.generated import write_corpus
+from qa.testing.samples import SAMPLE_PAGE
 
 JSON = {"content-type": "application/json"}
 LIMIT = 64 * 1024

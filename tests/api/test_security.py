@@ -14,7 +14,7 @@ from qa.index.store import load_index
 from qa.indexing.build import build_index
 from qa.ingest.jsonl import validate_article_id
 from qa.settings import Settings
-from tests.generated import article, write_corpus
+from qa.testing.generated import article, write_corpus
 
 TOKEN = "a-long-admin-token-for-tests"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from qa.testing.samples import ROOT
 
 
 @pytest.mark.e2e
@@ -34,10 +34,10 @@ def test_the_benchmarks_run_and_write_the_report(tmp_path: Path):
 
 @pytest.mark.parametrize("script", ["bench_updates", "bench_ray", "fuzz_api", "load_test", "bench_large_file"])
 def test_each_benchmark_script_starts(script: str):
-    """Run as scripts, their folder comes first on sys.path: a module there named like a standard one
-    (bench/http.py once) would shadow it and break every import of it."""
+    """Each runs as ``python -m bench.SCRIPT`` from the checkout, importing qa and bench from it (no path
+    set up by hand), and says how to use it."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / f"{script}.py"), "--help"],
+        [sys.executable, "-m", f"bench.{script}", "--help"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -9,7 +9,6 @@ marker pointing at no source (which the service must remove). ``mode`` makes it 
 import asyncio
 import json
 import re
-import socket
 import threading
 import time
 import uuid
@@ -21,6 +20,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
+
+from qa.testing.ports import free_port
 
 BAD_MARKER = "[99]"
 _SOURCE = re.compile(r"^\[(\d+)\] 《[^》]*》[^\n]*\n(.+)$", re.MULTILINE)
@@ -100,12 +101,6 @@ def create_upstream(state: UpstreamState) -> FastAPI:
         return EventSourceResponse(events(), sep="\n")
 
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from qa.api.app import create_app
 from qa.chat.generator import NO_ANSWER_TEXT
 from qa.settings import Settings
-from tests.conftest import RONG_TITLE
+from qa.testing.samples import RONG_TITLE
 
 pytestmark = pytest.mark.model
 

@@ -8,8 +8,8 @@ import pytest
 from qa.chat.conversation import FollowUpResolver, Message
 from qa.chat.generator import NO_ANSWER_TEXT, Generator
 from qa.chat.replies import INTERRUPTED_NOTE, Chat, Reply, pieces
+from qa.testing.samples import RONG_TITLE
 from tests.chat.fake_upstream import BAD_MARKER, UpstreamState, running_upstream
-from tests.conftest import RONG_TITLE
 
 pytestmark = pytest.mark.model
 

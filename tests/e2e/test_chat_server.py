@@ -1,7 +1,8 @@
 """The chat doors of the real server (python server.py, uvicorn), with the official openai client.
 
-Two servers: one answering extractively, one whose answers are written by a fake OpenAI-compatible
-upstream that this test process serves over real HTTP (tests/chat/fake_upstream.py).
+Two servers: one answering extractively (the shared read-only one of tests/conftest.py), one whose
+answers are written by a fake OpenAI-compatible upstream that this test process serves over real HTTP
+(tests/chat/fake_upstream.py).
 """
 
 import json
@@ -13,9 +14,9 @@ import httpx
 import openai
 import pytest
 
+from qa.testing.samples import RONG_TITLE
+from qa.testing.server import LiveServer, start_server
 from tests.chat.fake_upstream import BAD_MARKER, UpstreamState, running_upstream
-from tests.conftest import RONG_TITLE
-from tests.e2e.serving import start_server, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -24,10 +25,8 @@ RONG_QUESTION = "荣氏家族向江南大学捐资多少？"
 
 
 @pytest.fixture(scope="module")
-def server(followup_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base, process = start_server(followup_index_dir, tmp_path_factory.mktemp("logs") / "server.log")
-    yield base
-    stop(process)
+def server(shared_server: LiveServer) -> str:
+    return shared_server.base
 
 
 @pytest.fixture(scope="module")
@@ -116,19 +115,17 @@ def upstream() -> Iterator[UpstreamState]:
 
 
 @pytest.fixture(scope="module")
-def llm_server(followup_index_dir: Path, upstream, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+def llm_server(followup_index_dir: Path, upstream, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     log = tmp_path_factory.mktemp("llm-logs") / "server.log"
-    base, process = start_server(
-        followup_index_dir, log, QA_LLM_BASE_URL=upstream.url, QA_LLM_MODEL="fake-model", QA_LLM_TIMEOUT="2"
-    )
-    yield base, log
-    stop(process)
+    settings = {"llm_base_url": upstream.url, "llm_model": "fake-model", "llm_timeout": 2}
+    with start_server(followup_index_dir, log=log, **settings) as live:
+        yield live
 
 
 @pytest.fixture
 def llm_client(llm_server, upstream) -> Iterator[openai.OpenAI]:
     upstream.mode = "answer"
-    yield openai.OpenAI(base_url=f"{llm_server[0]}/v1", api_key="not-needed", max_retries=0, timeout=30)
+    yield openai.OpenAI(base_url=f"{llm_server.base}/v1", api_key="not-needed", max_retries=0, timeout=30)
     upstream.mode = "answer"
 
 
@@ -161,5 +158,5 @@ def test_upstream_failure_still_answers_extractively_and_logs_a_warning(llm_clie
     assert extra(completion, "citations")[0]["title"] == RONG_TITLE
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == content
     reason = "HTTP 500" if mode == "error" else "timed out"
-    warnings = [line for line in llm_server[1].read_text().splitlines() if "WARNING" in line and reason in line]
+    warnings = [line for line in llm_server.log().splitlines() if "WARNING" in line and reason in line]
     assert len(warnings) == 2 and all("falling back to the extractive answer" in w for w in warnings)

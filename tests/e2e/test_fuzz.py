@@ -1,7 +1,7 @@
 """Property-based fuzzing of the live server from its OpenAPI schema (Schemathesis, every check).
 
 A bounded run (``QA_FUZZ_EXAMPLES`` test cases per operation and phase, 30 by default); the larger
-run whose figures docs/RELIABILITY.md quotes is ``python bench/fuzz_api.py``.
+run whose figures docs/RELIABILITY.md quotes is ``python -m bench.fuzz_api``.
 """
 
 import os

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.e2e.live import start_server
-from tests.generated import write_corpus
+from qa.testing.generated import write_corpus
+from qa.testing.server import start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,14 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("hostile")
     write_corpus(root / "corpus", 10)
     (root / "secret.txt").write_text("never served")
-    live = start_server(root, root / "corpus", max_body_bytes=str(LIMIT))
+    live = start_server(
+        root / "index",
+        corpus=root / "corpus",
+        build=True,
+        log=root / "server.log",
+        model="hash-test",
+        max_body_bytes=LIMIT,
+    )
     yield live
     live.stop()
     assert "Traceback" not in live.log(), live.log()[-3000:]

@@ -4,22 +4,20 @@ Clients query over HTTP the whole time; not one request may fail, and no client 
 older version after a newer one. The fake ``hash-test`` model keeps the server quick to start.
 """
 
-import os
 import random
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from qa.index.store import current_version_dir
-from tests.conftest import RONG_TITLE, ROOT, SAMPLE_PAGE
-from tests.generated import DISTINCT, article, question, write_corpus, write_jsonl
+from qa.testing.generated import DISTINCT, article, question, write_corpus, write_jsonl
+from qa.testing.samples import RONG_TITLE, SAMPLE_PAGE
+from qa.testing.server import LiveServer, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -27,48 +25,15 @@ TOKEN = "e2e-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory):
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("live")
-    corpus, index = root / "corpus", root / "index"
+    corpus = root / "corpus"
     write_corpus(corpus, 300)
     shutil.copy(SAMPLE_PAGE, corpus / SAMPLE_PAGE.name)
-    port = free_port()
-    env = {
-        **os.environ,
-        "QA_MODEL": "hash-test",
-        "QA_CORPUS_DIR": str(corpus),
-        "QA_INDEX_DIR": str(index),
-        "QA_PORT": str(port),
-        "QA_HOST": "127.0.0.1",
-        "QA_ADMIN_TOKEN": TOKEN,
-        "QA_RELOAD_INTERVAL": "0.2",
-        "QA_LOG_LEVEL": "warning",
-    }
-    subprocess.run([sys.executable, "build_index.py"], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"server did not start: {(root / 'server.log').read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base}/health", timeout=1).json()["status"] == "ok":
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield base, corpus, index, env
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    settings = {"model": "hash-test", "admin_token": TOKEN, "reload_interval": 0.2, "log_level": "warning"}
+    with start_server(root / "index", corpus=corpus, build=True, log=root / "server.log", **settings) as server:
+        yield server
 
 
 class Clients:
@@ -128,8 +93,8 @@ def wait_for(http: httpx.Client, version: str, timeout: float = 15) -> None:
         time.sleep(0.1)
 
 
-def test_clients_get_no_failed_request_during_updates_and_rebuilds(live):
-    base, corpus, index, env = live
+def test_clients_get_no_failed_request_during_updates_and_rebuilds(live: LiveServer):
+    base, corpus, index = live.base, live.corpus, live.index
     (mars, mars_q, mars_a), (panda, panda_q, panda_a), (boat, boat_q, _) = DISTINCT
     with httpx.Client(base_url=base, timeout=60) as http, Clients(base) as clients:
         time.sleep(0.5)
@@ -151,13 +116,14 @@ def test_clients_get_no_failed_request_during_updates_and_rebuilds(live):
 
         # 4. A build by the CLI in another process: the server notices the new version by itself.
         write_jsonl(corpus / "cli.jsonl", [article(n) for n in range(1000, 1020)])
-        subprocess.run([sys.executable, "build_index.py"], cwd=ROOT, env=env, check=True, capture_output=True)
+        build = live.cli_build()
+        assert build.returncode == 0, build.stderr[-3000:]
         wait_for(http, current_version_dir(index).name)
         assert http.get("/articles/gen-01005").status_code == 200
 
         # 5. A CLI build killed with SIGKILL part-way: the server keeps answering from a complete version.
         write_jsonl(corpus / "killed.jsonl", [article(n) for n in range(1100, 1150)])
-        child = subprocess.Popen([sys.executable, "build_index.py", "--full"], cwd=ROOT, env=env)
+        child = live.start_cli_build("--full")
         deadline = time.monotonic() + 30
         while f"pid {child.pid}," not in (index / ".build.lock").read_text():  # it is building now
             assert child.poll() is None and time.monotonic() < deadline, "the CLI build never started"
@@ -183,8 +149,8 @@ def test_clients_get_no_failed_request_during_updates_and_rebuilds(live):
     assert len(seen) >= 5, f"clients saw only versions {sorted(seen)}"
 
 
-def test_admin_calls_over_http_need_the_token(live):
-    base, _, _, _ = live
+def test_admin_calls_over_http_need_the_token(live: LiveServer):
+    base = live.base
     assert httpx.post(f"{base}/admin/reindex", json={"full": True}, timeout=10).status_code == 401
     wrong = {"Authorization": "Bearer not-the-token"}
     assert httpx.delete(f"{base}/articles/gen-00001", headers=wrong, timeout=10).status_code == 401

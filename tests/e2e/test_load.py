@@ -1,7 +1,7 @@
 """Bounded load on loopback while the index is updated, rebuilt and its builder killed: nothing fails.
 
 ``QA_LOAD_SECONDS`` (default 10) sets the duration; the 60-second run whose figures docs/RELIABILITY.md
-quotes is ``python bench/load_test.py --seconds 60``.
+quotes is ``python -m bench.load_test --seconds 60``.
 """
 
 import os

@@ -1,49 +1,16 @@
-"""Start the real server (python server.py, uvicorn) on a free port and talk HTTP to it."""
-
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
+"""The real server (python server.py, uvicorn) over HTTP: the shared read-only one of tests/conftest.py."""
 
 import httpx
 import pytest
 
-from tests.conftest import RONG_TITLE, ROOT
+from qa.testing.samples import RONG_TITLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(sample_index_dir: Path):
-    port = free_port()
-    env = {**os.environ, "QA_INDEX_DIR": str(sample_index_dir), "QA_PORT": str(port), "QA_HOST": "127.0.0.1"}
-    process = subprocess.Popen(
-        [sys.executable, "server.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read()}")
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("server did not start in 90 s")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+def server(shared_server) -> str:
+    return shared_server.base
 
 
 def test_ask_over_http(server):

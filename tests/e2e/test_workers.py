@@ -6,12 +6,10 @@ answer, give the same answers, and each switch by itself to a version built by t
 the admin API of the other worker. The fake ``hash-test`` model keeps the workers quick to start.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,10 +19,10 @@ import pytest
 from qa.answering.service import QAService
 from qa.embedders.hashing import HashEmbedder
 from qa.index.store import current_version_dir, load_index
+from qa.testing.generated import DISTINCT, article, question, write_corpus, write_jsonl
+from qa.testing.samples import SAMPLE_PAGE
+from qa.testing.server import LiveServer, start_server
 from qa.text.segmentation import Tokenizer
-from tests.conftest import ROOT, SAMPLE_PAGE
-from tests.e2e.test_live_updates import free_port
-from tests.generated import DISTINCT, article, question, write_corpus, write_jsonl
 
 pytestmark = pytest.mark.e2e
 
@@ -34,44 +32,16 @@ ARTICLES = 200
 
 
 @pytest.fixture(scope="module")
-def workers(tmp_path_factory: pytest.TempPathFactory):
+def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, set[int]]]:
+    """The server with two workers, both started and serving; and their pids."""
     root = tmp_path_factory.mktemp("workers")
-    corpus, index = root / "corpus", root / "index"
+    corpus = root / "corpus"
     write_corpus(corpus, ARTICLES)
     shutil.copy(SAMPLE_PAGE, corpus / SAMPLE_PAGE.name)
-    port = free_port()
-    env = {
-        **os.environ,
-        "QA_MODEL": "hash-test",
-        "QA_CORPUS_DIR": str(corpus),
-        "QA_INDEX_DIR": str(index),
-        "QA_PORT": str(port),
-        "QA_HOST": "127.0.0.1",
-        "QA_WORKERS": "2",
-        "QA_ADMIN_TOKEN": TOKEN,
-        "QA_RELOAD_INTERVAL": "0.2",
-        "QA_LOG_LEVEL": "warning",
-    }
-    subprocess.run([sys.executable, "build_index.py"], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    pids: set[int] = set()
-    while len(pids) < 2:  # both workers have started and loaded the index
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the two workers did not start: {(root / 'server.log').read_text()[-3000:]}")
-        try:
-            health = httpx.get(f"{base}/health", timeout=2).json()  # a new connection each time
-            if health["status"] == "ok":
-                pids.add(health["worker_pid"])
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield base, corpus, index, env, pids
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    settings = {"model": "hash-test", "admin_token": TOKEN, "reload_interval": 0.2, "log_level": "warning"}
+    log = root / "server.log"
+    with start_server(root / "index", corpus=corpus, build=True, workers=2, log=log, **settings) as server:
+        yield server, server.worker_pids
 
 
 def session(base: str, asks: list[str]) -> tuple[int, str, list[dict]]:
@@ -99,7 +69,8 @@ def on_each_worker(base: str, pids: set[int], asks: list[str], tries: int = 200)
 
 
 def test_both_workers_answer_the_same(workers):
-    base, _, index, _, pids = workers
+    server, pids = workers
+    base, index = server.base, server.index
     assert len(pids) == 2
     asked = range(0, ARTICLES, 7)
     questions = [question(n) for n in asked]
@@ -140,11 +111,13 @@ def test_both_workers_answer_the_same(workers):
 
 
 def test_every_worker_switches_to_a_version_built_by_the_cli(workers):
-    base, corpus, index, env, pids = workers
+    server, pids = workers
+    base, corpus, index = server.base, server.corpus, server.index
     (mars, mars_q, mars_a), _, _ = DISTINCT
     old = current_version_dir(index).name
     write_jsonl(corpus / "cli.jsonl", [mars, article(5000)])
-    subprocess.run([sys.executable, "build_index.py"], cwd=ROOT, env=env, check=True, capture_output=True)
+    build = server.cli_build()
+    assert build.returncode == 0, build.stderr[-3000:]
     new = current_version_dir(index).name
     assert new != old
 
@@ -162,7 +135,8 @@ def test_every_worker_switches_to_a_version_built_by_the_cli(workers):
 
 
 def test_an_article_added_through_one_worker_is_served_by_all(workers):
-    base, _, index, _, pids = workers
+    server, pids = workers
+    base, index = server.base, server.index
     _, (panda, panda_q, panda_a), _ = DISTINCT
     with httpx.Client(base_url=base, timeout=120) as http:
         added_by = http.get("/health").json()["worker_pid"]

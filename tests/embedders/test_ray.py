@@ -22,9 +22,9 @@ from qa.embedders.protocol import Embedder
 from qa.errors import EmbeddingFailed
 from qa.index.store import current_version_dir, load_index
 from qa.indexing.build import build_index
+from qa.testing.generated import article, write_corpus, write_jsonl
+from qa.testing.samples import RONG_TITLE, SAMPLE_CORPUS, SAMPLE_PAGE
 from qa.text.segmentation import Tokenizer
-from tests.conftest import RONG_TITLE, SAMPLE_CORPUS, SAMPLE_PAGE
-from tests.generated import article, write_corpus, write_jsonl
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install -e '.[ray]'")
 

@@ -18,7 +18,7 @@ from qa.eval.runner import ModeResult, build_eval_index, evaluate, run_question
 from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, EvalSet, load_out_of_corpus, load_squad
 from qa.index.store import IndexData
 from qa.settings import Settings
-from tests.conftest import ROOT
+from qa.testing.samples import ROOT
 
 pytestmark = pytest.mark.model
 

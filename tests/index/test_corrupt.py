@@ -15,7 +15,7 @@ from qa.errors import IndexStoreError
 from qa.index.store import POINTER, VERSIONS, current_version_dir, load_version, set_current
 from qa.indexing.build import build_index
 from qa.settings import Settings
-from tests.generated import question, write_corpus
+from qa.testing.generated import question, write_corpus
 
 
 def truncate(name: str, keep: float = 0.5) -> Callable[[Path], None]:

@@ -8,8 +8,8 @@ from qa.answering.service import QAService
 from qa.embedders.hashing import HashEmbedder
 from qa.index.store import current_version_dir, load_version
 from qa.indexing.build import build_index
+from qa.testing.samples import SAMPLE_CORPUS
 from qa.text.segmentation import Tokenizer
-from tests.conftest import SAMPLE_CORPUS
 
 
 def mapped_files() -> set[str]:

@@ -6,7 +6,7 @@ import pytest
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
 from qa.index.store import current_version_dir, load_index
 from qa.indexing.build import build_index
-from tests.conftest import SAMPLE_CORPUS
+from qa.testing.samples import SAMPLE_CORPUS
 
 
 @pytest.fixture

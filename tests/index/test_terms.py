@@ -8,8 +8,8 @@ import numpy as np
 from qa.index.sparse import SparseIndex
 from qa.index.terms import TermCounts, bm25_from_counts
 from qa.ingest import parse_file
+from qa.testing.samples import SAMPLE_PAGE
 from qa.text.segmentation import Tokenizer
-from tests.conftest import SAMPLE_PAGE
 
 
 def _documents(tokenizer: Tokenizer) -> list[list[str]]:

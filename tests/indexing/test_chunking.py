@@ -3,8 +3,8 @@ import pytest
 from qa.indexing.chunking import chunk_article
 from qa.ingest.page import parse_page
 from qa.models import Article
+from qa.testing.samples import SAMPLE_PAGE
 from qa.text.sentences import ends_sentence
-from tests.conftest import SAMPLE_PAGE
 
 
 def sample_articles():

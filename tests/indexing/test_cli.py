@@ -12,7 +12,7 @@ import pytest
 
 import qa
 from qa.index.store import load_index
-from tests.conftest import ROOT, SAMPLE_CORPUS
+from qa.testing.samples import ROOT, SAMPLE_CORPUS
 
 # Run in a fresh interpreter in which `import ray` fails, as it does without the extra.
 WITHOUT_RAY = "import sys; sys.modules['ray'] = None\n"

@@ -15,8 +15,8 @@ from qa.index.lock import build_lock
 from qa.index.store import VERSIONS, current_version_dir, load_index
 from qa.indexing.build import build_index
 from qa.indexing.options import BuildOptions
-from tests.conftest import ROOT
-from tests.generated import article, write_corpus, write_jsonl
+from qa.testing.generated import article, write_corpus, write_jsonl
+from qa.testing.samples import ROOT
 
 # A build in a child process that stops at a chosen phase and prints a marker, waiting to be killed.
 CHILD = """

@@ -14,9 +14,9 @@ from qa.indexing.build import build_index
 from qa.indexing.chunking import chunk_article
 from qa.indexing.options import BuildOptions
 from qa.ingest.jsonl import article_from_record
+from qa.testing.generated import article, question, write_corpus, write_jsonl
+from qa.testing.samples import SAMPLE_PAGE
 from qa.text.segmentation import Tokenizer
-from tests.conftest import SAMPLE_PAGE
-from tests.generated import article, question, write_corpus, write_jsonl
 
 
 class CountingEmbedder(HashEmbedder):

@@ -13,7 +13,7 @@ from qa.index.lock import build_lock
 from qa.index.store import load_index, version_names
 from qa.indexing.build import build_index
 from qa.indexing.options import BuildOptions
-from tests.generated import article, write_corpus, write_jsonl
+from qa.testing.generated import article, write_corpus, write_jsonl
 
 
 class SlowEmbedder(HashEmbedder):

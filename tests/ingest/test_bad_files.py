@@ -14,8 +14,8 @@ from qa.index.store import load_index
 from qa.indexing.build import build_index
 from qa.indexing.options import BuildOptions
 from qa.ingest.incremental import read_corpus
-from tests.conftest import RONG_TITLE, SAMPLE_PAGE
-from tests.generated import article, write_corpus, write_jsonl
+from qa.testing.generated import article, write_corpus, write_jsonl
+from qa.testing.samples import RONG_TITLE, SAMPLE_PAGE
 
 
 def line(record: dict) -> str:

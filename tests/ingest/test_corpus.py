@@ -5,7 +5,7 @@ import pytest
 
 from qa.errors import IngestError
 from qa.ingest.incremental import read_corpus
-from tests.conftest import SAMPLE_PAGE
+from qa.testing.samples import SAMPLE_PAGE
 
 
 def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(tmp_path: Path):

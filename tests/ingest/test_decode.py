@@ -7,7 +7,7 @@ import pytest
 from qa.errors import IngestError
 from qa.ingest.decode import decode_bytes
 from qa.ingest.incremental import read_corpus
-from tests.conftest import SAMPLE_PAGE
+from qa.testing.samples import SAMPLE_PAGE
 
 PAGE = SAMPLE_PAGE.read_text(encoding="utf-8")
 

@@ -1,6 +1,6 @@
 from qa.ingest.page import parse_page
+from qa.testing.samples import SAMPLE_PAGE
 from qa.text.sentences import ends_sentence
-from tests.conftest import SAMPLE_PAGE
 
 EXPECTED = [
     ("赓续荣光更好为家乡发展助力添彩", "杜小刚与荣智健一行会谈", "惠晓婧", "4月6日"),

@@ -8,9 +8,9 @@ import re
 import httpx
 import pytest
 
-from tests.conftest import RONG_TITLE
+from qa.testing.samples import RONG_TITLE
+from tests.conftest import ASTRAL_ARTICLE
 from tests.web.chat_page import DESKTOP, PHONE, ChatPage
-from tests.web.conftest import ASTRAL_ARTICLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.browser]
 
@@ -171,7 +171,7 @@ def test_a_rejected_question_shows_the_servers_message(chromium, server, artifac
 
 
 def test_server_errors_and_a_stopped_server_are_shown(chromium, no_index_server, artifacts):
-    base, process = no_index_server
+    base = no_index_server.base
     response = httpx.post(f"{base}/v1/chat/completions", json={"messages": [{"role": "user", "content": "你好"}]})
     assert response.status_code == 503
     page = ChatPage(chromium, base, DESKTOP)
@@ -181,8 +181,7 @@ def test_server_errors_and_a_stopped_server_are_shown(chromium, no_index_server,
     assert "HTTP 503" in error and response.json()["error"]["message"] in error
     page.screenshot(artifacts, "server-error")
 
-    process.terminate()
-    process.wait(timeout=10)
+    no_index_server.stop()
     page.find(".error .retry", turn).click()  # the same question again, now with no server at all
     turn = page.wait_settled(1)
     assert "无法连接到服务器" in page.find(".error", turn).text

@@ -1,4 +1,8 @@
-"""Generated news-like articles for index lifecycle tests: many, distinct, several chunks each."""
+"""Generated news-like articles for index lifecycle tests and benchmarks: many, distinct, several chunks each.
+
+Each article's facts are unique to its number, so ``question(n)`` is answered by article ``n`` alone;
+``DISTINCT`` holds three hand-written articles on subjects the generated ones never mention.
+"""
 
 import json
 from pathlib import Path
