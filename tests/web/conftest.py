@@ -30,7 +30,7 @@ INSTALL_HINT = "install Debian's chromium and chromium-driver (make test does so
 ASTRAL_ARTICLE = {
     "id": "astral-shop",
     "title": "日式快餐品牌𠮷野家无锡首店开业",
-    "date": "4月8日",
+    "date": "2023-04-08",
     "author": "陈𡈼",
     "body": "本报讯 4月8日,日式快餐品牌𠮷野家的无锡首店在梁溪区开业,𠮷野家在江苏已有十二家门店。\n"
     "据介绍,这家新店面积约300平方米,可同时容纳120位顾客用餐,开业首周所有套餐八折。",

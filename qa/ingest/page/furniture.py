@@ -1,0 +1,82 @@
+"""Page furniture: lines that describe the page or an article rather than being its text.
+
+- the folio, once per page or under each headline: ``《人民日报》（2026年04月28日 第 10 版）``,
+  ``《 学习时报 》（ 2026年05月01日  第 09 版 ）``;
+- an article's metadata line: ``（ 2026-04-28 ） 稿件来源：新华每日电讯 要闻``, ``张勇 字数: 1676``;
+- credit lines: ``本版责编：…``, ``版式设计：…``, ``本版邮箱：…``.
+
+They never become an article or body text; their date, paper, page, section and authors are kept.
+"""
+
+import re
+from dataclasses import dataclass
+
+from qa.ingest.dates import find_date
+from qa.ingest.defaults import page_label
+from qa.ingest.names import parse_names
+from qa.text.sentences import ends_sentence
+
+MAX_FURNITURE_CHARS = 160
+_PAGE = r"第\s*([0-9A-Za-z]{1,4})\s*版"
+FOLIO_RE = re.compile(rf"^(?:《\s*(?P<paper>[^》]{{1,20}}?)\s*》)?(?P<rest>.*?{_PAGE}.*|\s*[（(].*[)）]\s*)$")
+META_RE = re.compile(r"^(?:[（(]\s*(?P<date>[^）)]{6,20}?)\s*[)）])?\s*(?:稿件)?来源[:：]\s*(?P<rest>\S.{0,40})$")
+WORDCOUNT_RE = re.compile(r"^(?P<names>.*?)\s*字数\s*[:：]?\s*\d+\s*字?$")
+CREDIT_RE = re.compile(
+    r"^(?:[一二三四五六七八九十\d]{1,3}版|本版|本期|本刊)?"
+    r"(?:责编|责任编辑|编辑|美编|校对|版式设计|版式|设计|制图|图表制作|统筹|策划|邮箱|电子邮箱)\s*[:：]"
+)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """One furniture line and what it says."""
+
+    kind: str  # "folio", "meta" (an article's metadata line), "credit"
+    date: str | None = None
+    paper: str | None = None
+    page: str | None = None
+    section: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+def _folio(text: str) -> Furniture | None:
+    if re.search("[，。；！？]", text):  # running text that happens to name a page
+        return None
+    match = FOLIO_RE.match(text)
+    date = find_date(text)
+    if not match or date is None or (match.group("paper") is None and match.group(3) is None):
+        return None
+    page = match.group(3)
+    section = None
+    if page:
+        after = text[text.index("版", text.index(page)) + 1 :]
+        section = after.strip(" ）)：:") or None
+    paper = match.group("paper")
+    if paper is None:  # 人民日报 2026年05月19日 第05版
+        before = text[: re.search(r"(?:19|20)\d{2}", text).start()].strip(" （(")  # type: ignore[union-attr]
+        paper = before if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", before) else None
+    return Furniture("folio", date=date, paper=paper, page=page_label(page) if page else None, section=section)
+
+
+def _meta(text: str) -> Furniture | None:
+    match = META_RE.match(text)
+    if match:
+        date = find_date(match.group("date") or "")
+        parts = match.group("rest").split()
+        return Furniture("meta", date=date, paper=parts[0], section=" ".join(parts[1:]) or None)
+    match = WORDCOUNT_RE.match(text)
+    if match:
+        parsed = parse_names(match.group("names"), bare_surnames=False) if match.group("names") else None
+        return Furniture("meta", authors=tuple(parsed[0]) if parsed else ())
+    return None
+
+
+def classify(text: str) -> Furniture | None:
+    """What furniture line ``text`` is, or None for a line of the articles."""
+    if len(text) > MAX_FURNITURE_CHARS:
+        return None
+    if CREDIT_RE.match(text) and not re.search("[。？！，]", text):
+        return Furniture("credit")
+    if ends_sentence(text):
+        return None
+    return _meta(text) or _folio(text)
