@@ -22,6 +22,10 @@ def _or_dash(value: str | None) -> str:
     return value if value else "—"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def describe_article(number: int, article: Article) -> list[str]:
     """The report lines of one article."""
     body = article.body
@@ -33,21 +37,23 @@ def describe_article(number: int, article: Article) -> list[str]:
         f"     kicker: {_or_dash(article.kicker)} | subtitle: {_or_dash(article.subtitle)}",
         f"     authors: {'、'.join(article.authors) or '—'} | date: {_or_dash(article.date)} | "
         f"dateline: {_or_dash(article.dateline)}" + (f" | {where}" if where else ""),
-        f"     {len(article.paragraphs)} paragraphs, {len(body)} characters: "
+        f"     {_count(len(article.paragraphs), 'paragraph')}, {_count(len(body), 'character')}: "
         f"「{first[:EDGE_CHARS]}」 … 「{last[-EDGE_CHARS:]}」",
     ]
 
 
 def describe_file(source: str, read: FileRead) -> list[str]:
     """The report lines of one file that could be read."""
-    lines = [f"{source}: {len(read.articles)} articles, {len(read.furniture)} furniture lines set aside"]
+    lines = [
+        f"{source}: {_count(len(read.articles), 'article')}, {_count(len(read.furniture), 'furniture line')} set aside"
+    ]
     for number, article in enumerate(read.articles, start=1):
         lines.extend(describe_article(number, article))
     undated = sum(1 for article in read.articles if article.date is None)
     if undated:
         lines.append(
-            f"  {undated} articles without a date: the file prints none; give one in a sidecar ({source}.json), "
-            "the file name (name_20260428.txt) or QA_DEFAULT_DATE"
+            f"  {_count(undated, 'article')} without a date: the file prints none; give one in a sidecar "
+            f"({source}.json), the file name (name_20260428.txt) or QA_DEFAULT_DATE"
         )
     if read.furniture:
         lines.append("  furniture (not article text):")

@@ -26,8 +26,8 @@ KICKER_RATIO = 1.45
 
 
 def looks_like_headline(text: str) -> bool:
-    """Short, and not a sentence of running text (a headline may end with ？ or ！ but holds no 。)."""
-    if len(text) > MAX_HEADLINE_CHARS or "。" in text or text[-1] in "，,、；;":
+    """Short, and not running text: a headline may end with ？ or ！ but holds no 。 and closes its 《book titles》."""
+    if len(text) > MAX_HEADLINE_CHARS or "。" in text or text[-1] in "，,、；;" or text.count("《") > text.count("》"):
         return False
     if text[-1] in "！？!?" and len(text) <= 40:
         return True

@@ -59,11 +59,11 @@ def _share(flags: list[bool]) -> float:
 def measure_layout(lines: list[Line]) -> Layout:
     """The page's conventions, from its text lines (furniture left out)."""
     text = [line for line in lines if line.furniture is None]
-    long = [line for line in text if len(line.text) >= 30]
-    indented = _share([line.indented for line in long]) >= 0.6 and not all(line.indented for line in text)
+    # Lines of running text: a comma or a full stop inside.
+    prose = [line for line in text if len(line.text) >= 12 and re.search("[，。；,]", line.text[:-1])]
+    indented = _share([line.indented for line in prose]) >= 0.6 and not all(line.indented for line in text)
     blanks = [line.blank_before for line in text[1:]]
     blank_separated = any(blanks) and _share(blanks) <= 0.3
-    # Lines of running text (a comma or a full stop inside) that stop mid-sentence.
-    prose = [line for line in text if len(line.text) >= 12 and re.search("[，。；,]", line.text[:-1])]
+    # Running text that stops mid-sentence at the end of the line.
     broken = _share([not ends_sentence(line.text) and line.text[-1] not in "：:—" for line in prose]) >= 0.15
     return Layout(indented=indented, blank_separated=blank_separated, broken=broken)
