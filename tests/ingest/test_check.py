@@ -85,3 +85,13 @@ def test_python_m_qa_ingest_runs(tmp_path: Path):
     )
     assert done.returncode == 1
     assert "bad.txt: cannot be read: binary file (contains NUL bytes); expected text" in done.stdout
+
+
+def test_the_example_in_docs_formats_is_what_check_prints(tmp_path: Path, capsys, monkeypatch):
+    doc = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    blocks = doc.split("```text\n")
+    page, report = blocks[1].split("```")[0], blocks[2].split("```")[0]
+    (tmp_path / "rmrb_20260428_10.txt").write_text(page, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["rmrb_20260428_10.txt"]) == 0
+    assert capsys.readouterr().out == report
