@@ -393,3 +393,24 @@ def test_articles_without_empty_lines_between_them_are_told_apart_by_their_bylin
         ("青藏高原生物种质资源库开放数据共享", ("江萌",)),
         ("看得远、干得实、走得稳（人民论坛）", ("段伟利",)),
     ]
+
+
+def test_hard_wrapped_lines_are_joined_and_a_short_wrapped_piece_is_no_headline():
+    result = read(
+        page(
+            "北京绿电交易规模首次超过火电",
+            "本报北京5月18日电 （记者潘俊强）记者从首都电力交易中心获悉：",
+            "今年1月—4月，北京市绿电市场化直接",
+            "交易共达成188亿千瓦时，同比增长82%。",
+            "今年以来，首都电力交易中心不断优化绿电交易",
+            "机制，扩大绿电用户规模。",
+            "青藏高原生物种质资源库开放数据共享",
+            "本报西宁5月18日电 （记者江萌）资源库已累计保存种",
+            "质资源超10万份。",
+        )
+    )
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in result.articles] == [
+        ("北京绿电交易规模首次超过火电", ("潘俊强",), 2),
+        ("青藏高原生物种质资源库开放数据共享", ("江萌",), 1),
+    ]
+    assert result.articles[0].paragraphs[0].endswith("北京市绿电市场化直接交易共达成188亿千瓦时，同比增长82%。")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from qa.errors import IngestError
 from qa.ingest.dates import date_from_name
 from qa.ingest.defaults import FileDefaults
-from qa.ingest.page.assemble import assemble
-from qa.ingest.page.furniture import Furniture, classify
-from qa.ingest.page.lines import Line, measure_layout, read_lines
+from qa.ingest.page.assemble import assemble, furniture_values
+from qa.ingest.page.furniture import classify
+from qa.ingest.page.lines import measure_layout, read_lines
 from qa.ingest.page.segment import segment
 from qa.models import Article
 
@@ -39,7 +39,7 @@ def read_page(text: str, source: str, defaults: FileDefaults | None = None) -> P
         line.furniture = classify(line.text)
     layout = measure_layout(lines)
     segments = segment(lines, layout)
-    page = _page_defaults(segments.furniture).under(defaults)
+    page = furniture_values(segments.furniture).under(defaults)
     result = PageRead(furniture=[(line.number, line.text) for line in lines if line.furniture is not None])
     for draft in segments.drafts:
         if not draft.body:
@@ -51,15 +51,6 @@ def read_page(text: str, source: str, defaults: FileDefaults | None = None) -> P
     if not result.articles and not result.problems:
         result.problems.append(IngestError(source, "no articles found (only page furniture)"))
     return result
-
-
-def _page_defaults(lines: list[Line]) -> FileDefaults:
-    """What the page's own furniture (its folio) says about every article on it."""
-    values = FileDefaults()
-    for line in lines:
-        found: Furniture = line.furniture  # type: ignore[assignment]
-        values = values.under(FileDefaults(found.date, found.paper, found.page, found.section))
-    return values
 
 
 def parse_page(text: str, source: str, defaults: FileDefaults | None = None) -> tuple[list[Article], list[IngestError]]:

@@ -7,9 +7,8 @@ the datelines, a closing credit (removed from the text), the photographers of a 
 from qa.ingest.defaults import FileDefaults
 from qa.ingest.names import unique
 from qa.ingest.page import byline, datelines
-from qa.ingest.page.furniture import Furniture
 from qa.ingest.page.headline import split_headline
-from qa.ingest.page.lines import Layout
+from qa.ingest.page.lines import Layout, Line
 from qa.ingest.page.paragraphs import paragraphs
 from qa.ingest.page.segment import Draft
 from qa.models import Article, content_id
@@ -22,15 +21,17 @@ def _bylines(draft: Draft) -> list[str]:
     for line in draft.bylines:
         names.extend(byline.byline(line.text) or byline.bare_names(line.text) or [])
     for line in draft.meta:
-        names.extend(line.furniture.authors)  # type: ignore[union-attr]
+        names.extend(line.furniture.authors if line.furniture else ())
     return names
 
 
-def _article_defaults(draft: Draft) -> FileDefaults:
+def furniture_values(lines: list[Line]) -> FileDefaults:
+    """What furniture ``lines`` say of date, paper, page and section (the first line saying it wins)."""
     values = FileDefaults()
-    for line in draft.meta:
-        found: Furniture = line.furniture  # type: ignore[assignment]
-        values = values.under(FileDefaults(found.date, found.paper, found.page, found.section))
+    for line in lines:
+        if line.furniture is not None:
+            found = line.furniture
+            values = values.under(FileDefaults(found.date, found.paper, found.page, found.section))
     return values
 
 
@@ -53,7 +54,7 @@ def assemble(draft: Draft, layout: Layout, page: FileDefaults, source: str) -> A
         kicker, title, subtitle = split_headline([line.text for line in draft.headline])
     else:  # text before the page's first headline: titled by its first words
         kicker, title, subtitle = None, texts[0][:FALLBACK_TITLE_CHARS], None
-    values = _article_defaults(draft).under(page)
+    values = furniture_values(draft.meta).under(page)
     names = unique(authors)
     body = "\n".join(texts)
     return Article(

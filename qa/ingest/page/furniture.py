@@ -11,14 +11,14 @@ They never become an article or body text; their date, paper, page, section and 
 import re
 from dataclasses import dataclass
 
-from qa.ingest.dates import find_date
+from qa.ingest.dates import DATE_TEXT_RE, find_date
 from qa.ingest.defaults import page_label
 from qa.ingest.names import parse_names
 from qa.text.sentences import ends_sentence
 
 MAX_FURNITURE_CHARS = 160
-_PAGE = r"第\s*([0-9A-Za-z]{1,4})\s*版"
-FOLIO_RE = re.compile(rf"^(?:《\s*(?P<paper>[^》]{{1,20}}?)\s*》)?(?P<rest>.*?{_PAGE}.*|\s*[（(].*[)）]\s*)$")
+FOLIO_PAPER_RE = re.compile(r"^《\s*(?P<paper>[^》]{1,20}?)\s*》(?P<rest>.*)$")
+PAGE_RE = re.compile(r"第\s*(?P<page>[0-9A-Za-z]{1,4})\s*版(?P<after>.*)$")
 META_RE = re.compile(r"^(?:[（(]\s*(?P<date>[^）)]{6,20}?)\s*[)）])?\s*(?:稿件)?来源[:：]\s*(?P<rest>\S.{0,40})$")
 WORDCOUNT_RE = re.compile(r"^(?P<names>.*?)\s*字数\s*[:：]?\s*\d+\s*字?$")
 CREDIT_RE = re.compile(
@@ -40,22 +40,27 @@ class Furniture:
 
 
 def _folio(text: str) -> Furniture | None:
-    if re.search("[，。；！？]", text):  # running text that happens to name a page
-        return None
-    match = FOLIO_RE.match(text)
+    """A date with a year, and a 《paper》 or a 第 N 版: ``《人民日报》（2026年04月28日 第 10 版）``,
+    ``人民日报 2026年05月19日 第05版 要闻``, ``《人民日报》（2026年05月19日）``."""
     date = find_date(text)
-    if not match or date is None or (match.group("paper") is None and match.group(3) is None):
+    if date is None or re.search("[，。；！？]", text):  # running text that happens to name a page
         return None
-    page = match.group(3)
-    section = None
-    if page:
-        after = text[text.index("版", text.index(page)) + 1 :]
-        section = after.strip(" ）)：:") or None
-    paper = match.group("paper")
-    if paper is None:  # 人民日报 2026年05月19日 第05版
-        before = text[: re.search(r"(?:19|20)\d{2}", text).start()].strip(" （(")  # type: ignore[union-attr]
+    named = FOLIO_PAPER_RE.match(text)
+    page = PAGE_RE.search(text)
+    if page is None and (named is None or not re.fullmatch(r"\s*[（(][^（）()]*[)）]\s*", named.group("rest"))):
+        return None
+    if named:
+        paper = named.group("paper")
+    else:
+        before = text[: DATE_TEXT_RE.search(text).start()].strip(" （(")  # type: ignore[union-attr]
         paper = before if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", before) else None
-    return Furniture("folio", date=date, paper=paper, page=page_label(page) if page else None, section=section)
+    return Furniture(
+        "folio",
+        date=date,
+        paper=paper,
+        page=page_label(page.group("page")) if page else None,
+        section=(page.group("after").strip(" ）)：:") or None) if page else None,
+    )
 
 
 def _meta(text: str) -> Furniture | None:

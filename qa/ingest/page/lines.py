@@ -8,6 +8,7 @@ separated by one) or a line of U+3000/NBSP only (a paragraph left empty inside a
 import re
 from dataclasses import dataclass, field
 
+from qa.ingest.page.furniture import Furniture
 from qa.text.sentences import ends_sentence
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -22,7 +23,7 @@ class Line:
     indented: bool
     blank_before: bool = False  # an empty line (or the start of the page) right before
     soft_break: bool = False  # a line of U+3000/NBSP only right before
-    furniture: "object | None" = field(default=None, repr=False)  # set by qa.ingest.page.furniture
+    furniture: Furniture | None = field(default=None, repr=False)  # what page furniture the line is, if any
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,11 @@ def _continues(previous: str, line: Line, layout: Layout) -> bool:
         return False
     if _open_book_title(previous):
         return True
-    if ends_sentence(previous) or previous[-1] in "：:—":
+    if ends_sentence(previous) or previous.endswith("—"):  # a sentence, or an intertitle (波兰——)
         return False
-    return not line.indented if layout.indented else layout.broken
+    if layout.indented:
+        return not line.indented and previous[-1] not in "：:"
+    return layout.broken
 
 
 def paragraphs(lines: list[Line], layout: Layout) -> list[str]:

@@ -6,7 +6,8 @@ It starts a new article when
 - it opens the page, or is followed by a metadata line or a byline (any page);
 - on a page whose empty lines separate articles, an empty line comes before it;
 - on other pages, the article before it closed (an author credit or dateline ended it), or it has two
-  lines or more, or a dateline (``本报北京…电``, ``本报讯``) opens the text after it.
+  lines or more, or a dateline (``本报北京…电``, ``本报讯``) opens the text after it; but not, where the
+  layout breaks lines mid-sentence, right after a line that stopped mid-sentence.
 
 Otherwise headline-like lines are the article's own intertitles. After a headline come its header
 lines (metadata, bylines, bare names under a commentary's title), then the body.
@@ -15,9 +16,9 @@ lines (metadata, bylines, bare names under a commentary's title), then the body.
 from dataclasses import dataclass, field
 
 from qa.ingest.page import byline, datelines
-from qa.ingest.page.furniture import Furniture
 from qa.ingest.page.headline import looks_like_headline
 from qa.ingest.page.lines import Layout, Line
+from qa.text.sentences import ends_sentence
 
 MAX_HEADLINE_LINES = 4
 
@@ -39,16 +40,17 @@ class Segments:
     furniture: list[Line] = field(default_factory=list)  # lines about the page: folio, credits
 
 
-def _furniture(line: Line) -> Furniture | None:
-    return line.furniture  # type: ignore[return-value]
-
-
 def _closes(text: str) -> bool:
     return bool(
         byline.closing_credit(text)
         or datelines.closing(text)
         or (text.startswith(("（作者", "(作者", "（本文作者", "（笔者")) and text.endswith(("）", ")")))
     )
+
+
+def _unfinished(text: str) -> bool:
+    """A line of running text that stops mid-sentence (not a headline-like line ending in —— or ：)."""
+    return not ends_sentence(text) and text[-1] not in "：:—" and not byline.photographers(text)
 
 
 class _Segmenter:
@@ -97,16 +99,16 @@ class _Segmenter:
         leads = after is not None and datelines.lead(after.text) is not None
         if self.layout.blank_separated:
             return first.blank_before or (draft.closed and leads)
+        if self.layout.broken and draft.body and not draft.closed and _unfinished(draft.body[-1].text):
+            return False  # the rest of a sentence the layout broke, however short
         return draft.closed or len(run) >= 2 or leads
 
-    def header(self, i: int) -> int:
-        """Take the header lines after a headline (metadata, bylines); returns the index of the first body line."""
-        draft = self.draft
-        assert draft is not None
+    def header(self, draft: Draft, i: int) -> int:
+        """Give ``draft`` the header lines from ``i`` (metadata, bylines); returns the index of the first body line."""
         names_may_follow = True  # bare names directly under the headline, or after 新华社记者
         while i < len(self.lines):
             line = self.lines[i]
-            if line.furniture is not None and _furniture(line).kind != "credit":  # type: ignore[union-attr]
+            if line.furniture is not None and line.furniture.kind != "credit":
                 draft.meta.append(line)
             elif (names := byline.byline(line.text)) is not None:
                 draft.bylines.append(line)
@@ -119,8 +121,7 @@ class _Segmenter:
             i += 1
         return i
 
-    def add_furniture(self, line: Line) -> None:
-        kind = _furniture(line).kind  # type: ignore[union-attr]
+    def add_furniture(self, line: Line, kind: str) -> None:
         if self.draft is not None and kind == "meta":
             self.draft.meta.append(line)
         else:
@@ -141,14 +142,14 @@ class _Segmenter:
         while i < len(self.lines):
             line = self.lines[i]
             if line.furniture is not None:
-                self.add_furniture(line)
+                self.add_furniture(line, line.furniture.kind)
                 i += 1
                 continue
             run = self.run_at(i)
             if run and self.starts_article(run):
                 self.draft = Draft(headline=[self.lines[j] for j in run])
                 self.result.drafts.append(self.draft)
-                i = self.header(run[-1] + 1)
+                i = self.header(self.draft, run[-1] + 1)
                 continue
             self.add_body(line)
             i += 1
