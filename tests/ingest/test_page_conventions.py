@@ -414,3 +414,35 @@ def test_hard_wrapped_lines_are_joined_and_a_short_wrapped_piece_is_no_headline(
         ("青藏高原生物种质资源库开放数据共享", ("江萌",), 1),
     ]
     assert result.articles[0].paragraphs[0].endswith("北京市绿电市场化直接交易共达成188亿千瓦时，同比增长82%。")
+
+
+@pytest.mark.parametrize(
+    ("folio", "expected"),
+    [
+        ("《人民日报》（2026年05月19日 第 15 版）", ("人民日报", "2026-05-19", "15", None)),
+        ("《 学习时报 》（ 2026年06月26日  第 12 版 ）", ("学习时报", "2026-06-26", "12", None)),
+        ("光明日报（2026年05月19日 01版）", ("光明日报", "2026-05-19", "1", None)),
+        ("经济日报 2026-05-19 第 05 版：国际", ("经济日报", "2026-05-19", "5", "国际")),
+        ("《人民日报》（2026年05月19日）", ("人民日报", "2026-05-19", None, None)),
+        ("2026年5月19日 星期二 农历四月初三", (None, "2026-05-19", None, None)),
+        ("第 05 版：国际", (None, None, "5", "国际")),
+    ],
+)
+def test_folio_variants_give_paper_date_page_and_section(folio, expected):
+    result = read(page(folio, "", "中方在开罗建立纪念碑", f"{IND}新华社开罗5月18日电 纪念碑揭幕仪式18日举行。"))
+    [article] = result.articles
+    assert (article.paper, article.date, article.page, article.section) == expected
+    assert [text for _, text in result.furniture] == [" ".join(folio.split())]
+
+
+def test_other_papers_datelines_and_bracketed_photo_credits():
+    result = read(
+        page(
+            "青年志愿者走进社区",
+            f"{IND}中国青年报客户端北京5月18日电（中青报·中青网记者 王晓明）近日，志愿者走进社区。",
+            f"{IND}志愿者为居民提供义诊服务。（新华社记者 张三 摄）",
+        )
+    )
+    [article] = result.articles
+    assert (article.dateline, article.authors) == ("中国青年报客户端北京5月18日电", ("王晓明",))
+    assert article.paragraphs[-1] == "志愿者为居民提供义诊服务。（新华社记者 张三 摄）"  # a photo credit stays

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from qa.ingest.names import parse_names
 
 _AGENCY = r"(?:本报|新华社|中新社|中新网|人民网|新华网|央视网|央广网|光明网|国际在线|海外网|中国新闻网|中国日报网)"
-_OTHER_AGENCY = r"[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|时报|商报|通讯社|新闻社|电视台|广播电台)"
+_OTHER_AGENCY = r"[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|时报|商报|青年报|报社|通讯社|新闻社|电视台|广播电台|客户端|网)"
 _NUMBER = r"[\d〇零一二三四五六七八九十]{1,3}"
 _DATE = rf"(?:{_NUMBER}月)?{_NUMBER}日"
 _PLACE = r"[\u4e00-\u9fff、/／·]{1,20}?"

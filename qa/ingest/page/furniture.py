@@ -18,11 +18,16 @@ from qa.text.sentences import ends_sentence
 
 MAX_FURNITURE_CHARS = 160
 FOLIO_PAPER_RE = re.compile(r"^《\s*(?P<paper>[^》]{1,20}?)\s*》(?P<rest>.*)$")
-PAGE_RE = re.compile(r"第\s*(?P<page>[0-9A-Za-z]{1,4})\s*版(?P<after>.*)$")
-META_RE = re.compile(r"^(?:[（(]\s*(?P<date>[^）)]{6,20}?)\s*[)）])?\s*(?:稿件)?来源[:：]\s*(?P<rest>\S.{0,40})$")
+PAGE_RE = re.compile(r"(?:第\s*)?(?<![0-9A-Za-z])(?P<page>[0-9A-Za-z]{1,4})\s*版(?P<after>.*)$")
+# A page header without a date (第 05 版：国际), or a date line alone (2026年5月19日 星期二 农历四月初三).
+PAGE_ONLY_RE = re.compile(r"^第\s*(?P<page>[0-9A-Za-z]{1,4})\s*版\s*[:：]?\s*(?P<section>[\u4e00-\u9fff]{0,10})$")
+DATE_ONLY_RE = re.compile(r"^\s*(?:星期.|周.|农历\S{2,8}|[（(]?[\u4e00-\u9fff]{2,3}年[)）]?|\s)*$")
+META_RE = re.compile(
+    r"^(?:[（(]\s*(?P<date>[^）)]{6,20}?)\s*[)）])?\s*(?:稿件|本文|文章)?来源[:：]\s*(?P<rest>\S.{0,40})$"
+)
 WORDCOUNT_RE = re.compile(r"^(?P<names>.*?)\s*字数\s*[:：]?\s*\d+\s*字?$")
 CREDIT_RE = re.compile(
-    r"^(?:[一二三四五六七八九十\d]{1,3}版|本版|本期|本刊)?"
+    r"^[（(]?(?:[一二三四五六七八九十\d]{1,3}版|本版|本期|本刊)?"
     r"(?:责编|责任编辑|编辑|美编|校对|版式设计|版式|设计|制图|图表制作|统筹|策划|邮箱|电子邮箱)\s*[:：]"
 )
 
@@ -42,9 +47,15 @@ class Furniture:
 def _folio(text: str) -> Furniture | None:
     """A date with a year, and a 《paper》 or a 第 N 版: ``《人民日报》（2026年04月28日 第 10 版）``,
     ``人民日报 2026年05月19日 第05版 要闻``, ``《人民日报》（2026年05月19日）``."""
+    page_only = PAGE_ONLY_RE.match(text)
+    if page_only:
+        return Furniture("folio", page=page_label(page_only.group("page")), section=page_only.group("section") or None)
     date = find_date(text)
     if date is None or re.search("[，。；！？]", text):  # running text that happens to name a page
         return None
+    date_match = DATE_TEXT_RE.search(text)
+    if date_match and DATE_ONLY_RE.match(text[: date_match.start()] + text[date_match.end() :]):
+        return Furniture("folio", date=date)
     named = FOLIO_PAPER_RE.match(text)
     page = PAGE_RE.search(text)
     if page is None and (named is None or not re.fullmatch(r"\s*[（(][^（）()]*[)）]\s*", named.group("rest"))):
