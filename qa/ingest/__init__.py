@@ -6,26 +6,17 @@ A file's date, paper, page and section, when it does not print them, come from a
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.errors import IngestError
 from qa.ingest.decode import decode_bytes
 from qa.ingest.defaults import FileDefaults, file_defaults, is_sidecar
 from qa.ingest.jsonl import parse_jsonl
-from qa.ingest.page import PageRead, read_page
+from qa.ingest.page import read_page
+from qa.ingest.result import FileRead
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class FileRead:
-    """What one file held: its articles, the lines set aside as page furniture, and the problems found."""
-
-    articles: list[Article] = field(default_factory=list)
-    furniture: list[tuple[int, str]] = field(default_factory=list)  # (line number, text)
-    problems: list[IngestError] = field(default_factory=list)
 
 
 def _read_jsonl(text: str, source: str, defaults: FileDefaults) -> FileRead:
@@ -33,13 +24,8 @@ def _read_jsonl(text: str, source: str, defaults: FileDefaults) -> FileRead:
     return FileRead(articles, [], problems)
 
 
-def _read_page(text: str, source: str, defaults: FileDefaults) -> FileRead:
-    read: PageRead = read_page(text, source, defaults)
-    return FileRead(read.articles, read.furniture, read.problems)
-
-
 Parser = Callable[[str, str, FileDefaults], FileRead]
-PARSERS: dict[str, Parser] = {".txt": _read_page, ".jsonl": _read_jsonl}
+PARSERS: dict[str, Parser] = {".txt": read_page, ".jsonl": _read_jsonl}
 
 
 # A file is read whole into memory (and decoded, and parsed): larger ones are refused with a report.

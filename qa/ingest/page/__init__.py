@@ -9,8 +9,6 @@ measured on each page (``lines.measure_layout``), never assumed from a paper's n
    its authors and dateline (``byline``, ``datelines``) and its date, paper, page and section.
 """
 
-from dataclasses import dataclass, field
-
 from qa.errors import IngestError
 from qa.ingest.dates import date_from_name
 from qa.ingest.defaults import FileDefaults
@@ -18,19 +16,11 @@ from qa.ingest.page.assemble import assemble, furniture_values
 from qa.ingest.page.furniture import classify
 from qa.ingest.page.lines import measure_layout, read_lines
 from qa.ingest.page.segment import segment
+from qa.ingest.result import FileRead
 from qa.models import Article
 
 
-@dataclass
-class PageRead:
-    """What a page held: its articles, the furniture set aside (line, text) and the problems found."""
-
-    articles: list[Article] = field(default_factory=list)
-    furniture: list[tuple[int, str]] = field(default_factory=list)
-    problems: list[IngestError] = field(default_factory=list)
-
-
-def read_page(text: str, source: str, defaults: FileDefaults | None = None) -> PageRead:
+def read_page(text: str, source: str, defaults: FileDefaults | None = None) -> FileRead:
     """Split one page into articles, keeping its furniture apart. Never raises for content."""
     if defaults is None:
         defaults = FileDefaults(date=date_from_name(source))
@@ -40,7 +30,7 @@ def read_page(text: str, source: str, defaults: FileDefaults | None = None) -> P
     layout = measure_layout(lines)
     segments = segment(lines, layout)
     page = furniture_values(segments.furniture).under(defaults)
-    result = PageRead(furniture=[(line.number, line.text) for line in lines if line.furniture is not None])
+    result = FileRead(furniture=[(line.number, line.text) for line in lines if line.furniture is not None])
     for draft in segments.drafts:
         if not draft.body:
             headline = " / ".join(line.text for line in draft.headline + draft.bylines)
