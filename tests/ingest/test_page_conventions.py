@@ -446,3 +446,17 @@ def test_other_papers_datelines_and_bracketed_photo_credits():
     [article] = result.articles
     assert (article.dateline, article.authors) == ("中国青年报客户端北京5月18日电", ("王晓明",))
     assert article.paragraphs[-1] == "志愿者为居民提供义诊服务。（新华社记者 张三 摄）"  # a photo credit stays
+
+
+def test_a_short_last_line_before_the_credits_stays_in_the_last_article():
+    result = read(
+        page(
+            "图片报道",
+            "学生在爱国主义教育基地参观研学。",
+            "峥嵘来时路，",
+            "赓续焕荣光",
+            "本版责编：陈  凌",
+        )
+    )
+    [article] = result.articles
+    assert article.paragraphs[-1].endswith("赓续焕荣光")

@@ -93,7 +93,9 @@ class _Segmenter:
         if draft is None or (not draft.body and not draft.headline):
             return True
         if after is not None and (
-            after.furniture is not None or byline.byline(after.text) is not None or byline.bare_names(after.text)
+            (after.furniture is not None and after.furniture.kind != "credit")  # credits end a page
+            or byline.byline(after.text) is not None
+            or byline.bare_names(after.text)
         ):
             return True
         leads = after is not None and datelines.lead(after.text) is not None
