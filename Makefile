@@ -60,7 +60,8 @@ reliability: $(STAMP)
 	$(PY) -m bench.load_test --seconds 60
 	$(PY) -m bench.bench_large_file --mb 40
 
-# Answer quality on ../shared/eval/cmrc2018_trial.json (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file.
+# The parse table of ../shared/eval/news_pages, then answer quality on ../shared/eval/cmrc2018_trial.json
+# (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file, "--pages" for the parse table alone.
 eval: $(STAMP)
 	$(PY) -m qa.eval $(EVAL_ARGS)
 

@@ -1,4 +1,4 @@
-"""The ``newsqa`` command: ``newsqa serve | build | eval``, each the same as its script or module."""
+"""The ``newsqa`` command: ``newsqa serve | build | check | eval``, each the same as its script or module."""
 
 import argparse
 import sys
@@ -7,6 +7,7 @@ from collections.abc import Callable
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("qa.api.serve", "serve the HTTP API (as python server.py)"),
     "build": ("qa.indexing.cli", "update or rebuild the index from the corpus (as python build_index.py)"),
+    "check": ("qa.ingest.check", "show what the parser finds in article files, without building"),
     "eval": ("qa.eval.__main__", "measure answer quality (as make eval)"),
 }
 

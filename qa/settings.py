@@ -1,5 +1,6 @@
 """All settings in one place, overridable by environment variables prefixed ``QA_``."""
 
+import datetime
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,11 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of article files (.txt pages, .jsonl).")
     index_dir: Path = Field(Path("index"), description="Folder the built index is written to and served from.")
+    default_date: datetime.date | None = Field(
+        None,
+        description="Publication date (YYYY-MM-DD) of corpus articles that print none, have no sidecar and "
+        "no date in their file name (docs/formats.md).",
+    )
     model: str = Field(
         BUNDLED_MODEL,
         description="Embedding model: 'm3e-small' (bundled, research-only licence) or any "

@@ -1,7 +1,9 @@
 """``python -m qa.eval --squad FILE``: passage recall, answer hits, refusals and latency, per retrieval mode.
 
-Builds a temporary index of the file's passages (one article each) with the configured model and
-chunking settings (``QA_CHUNK_SIZE`` etc.), then asks every question three ways: BM25 only, dense
+First, the parse table (``qa/eval/pages.py``): how the parsers read the real newspaper pages of
+``--pages-dir`` against their ``expected.json``; ``--pages`` prints only that (no model, a second).
+Then builds a temporary index of the file's passages (one article each) with the configured model and
+chunking settings (``QA_CHUNK_SIZE`` etc.), and asks every question three ways: BM25 only, dense
 only and the full hybrid pipeline. Chunk vectors are cached between runs (``--cache-dir``).
 """
 
@@ -18,6 +20,7 @@ from qa.answering.retrieval import RETRIEVAL_MODES
 from qa.answering.service import QAService
 from qa.embedders.cached import DiskCachedEmbedder
 from qa.embedders.factory import embedder_from_settings
+from qa.eval.pages import DEFAULT_PAGES, render_parse_table, score_pages
 from qa.eval.report import render_table
 from qa.eval.runner import build_eval_index, evaluate
 from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, load_out_of_corpus, load_squad
@@ -55,12 +58,21 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--threads", type=int, default=None, help="torch threads for embedding questions (default: torch's own)"
     )
+    parser.add_argument("--pages", action="store_true", help="only the parse table of --pages-dir (no model)")
+    parser.add_argument(
+        "--pages-dir", type=Path, default=DEFAULT_PAGES, help="news pages and their expected.json (%(default)s)"
+    )
+    parser.add_argument("--no-pages", action="store_true", help="leave the parse table out")
     return parser
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
     parser = _parser(prog)
     args = parser.parse_args(argv)
+    if args.pages or not args.no_pages:
+        status = parse_table(args.pages_dir, required=args.pages)
+        if args.pages or status:
+            return status
     if args.limit is not None and args.limit < 1:
         parser.error(f"--limit must be at least 1, got {args.limit}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -117,6 +129,23 @@ def _dump(path: Path, results: list) -> None:
         for result in results:
             for record in result.records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def parse_table(folder: Path, required: bool) -> int:
+    """Print the parse table of ``folder``; without the folder, say so (an error only when ``required``)."""
+    if not folder.is_dir():
+        print(f"no news pages at {folder}: parse table left out", file=sys.stderr)
+        return 2 if required else 0
+    try:
+        scores = score_pages(folder)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{folder}: parse table ({len(scores)} files)")
+    print()
+    print(render_parse_table(scores))
+    print()
+    return 0
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ def _update_index(
     clean_staging(index_dir)
     previous = load_previous(index_dir, memory)  # a full rebuild reuses nothing, but reports what changed
     reuse = None if full else previous
-    corpus = _read(corpus_dir, previous, reuse)
+    corpus = _read(corpus_dir, previous, reuse, options.default_date)
     same = _unchanged(corpus.articles, previous)
     summary = _summarise(corpus, same, previous, index_dir, full)
     logger.info(
@@ -230,7 +230,9 @@ def _index_data(
     return data
 
 
-def _read(corpus_dir: Path, previous: Previous | None, reuse: Previous | None) -> CorpusRead:
+def _read(
+    corpus_dir: Path, previous: Previous | None, reuse: Previous | None, default_date: str | None
+) -> CorpusRead:
     """The corpus's articles; files unchanged since ``reuse`` are not read again."""
     return read_corpus(
         corpus_dir,
@@ -240,6 +242,7 @@ def _read(corpus_dir: Path, previous: Previous | None, reuse: Previous | None) -
         # Even a full rebuild keeps what a file that can no longer be read held (see read_corpus).
         fallback=previous.records if previous else None,
         fallback_articles=previous.articles if previous else None,
+        default_date=default_date,
     )
 
 

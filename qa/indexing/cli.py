@@ -1,5 +1,7 @@
 """Update the index from the corpus: ``newsqa build`` / ``python build_index.py [--full] [--corpus DIR] [--index DIR]
-[--ray [ADDR]]``."""
+[--ray [ADDR]]``.
+
+``--check FILE...`` only shows what the parser finds in those files (qa/ingest/check.py), as ``newsqa check``."""
 
 import argparse
 import logging
@@ -12,13 +14,14 @@ from qa.embedders.ray import RayEmbedder
 from qa.errors import QAError
 from qa.indexing.build import build_index
 from qa.indexing.options import BuildOptions
+from qa.ingest.check import run as check_files
 from qa.settings import Settings
 from qa.text.segmentation import Tokenizer
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     settings = Settings()
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=settings.corpus_dir, help="article files (default: %(default)s)")
     parser.add_argument("--index", type=Path, default=settings.index_dir, help="index folder (default: %(default)s)")
     parser.add_argument("--full", action="store_true", help="rebuild everything instead of updating what changed")
@@ -44,7 +47,16 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         metavar="N",
         help="Ray embedding actors (default: %(default)s = one per available CPU)",
     )
+    parser.add_argument(
+        "--check",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="show what the parser finds in these files or folders (articles, furniture, problems); no build",
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        return check_files(args.check)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder: Embedder | None = None
     try:

@@ -118,9 +118,11 @@ def parse_records(payload: Any) -> list[tuple[Article, dict[str, Any]]]:
 def _stored_record(article: Article, record: dict[str, Any]) -> dict[str, Any]:
     """The normalised record written to disk; reading it back gives ``article`` again."""
     stored: dict[str, Any] = {"id": article.id, "title": article.title, "paragraphs": list(article.paragraphs)}
-    for name in ("subtitle", "date", "author", "url"):
+    for name in ("subtitle", "date", "url", "dateline", "paper", "page", "section"):
         if getattr(article, name) is not None:
             stored[name] = getattr(article, name)
+    if article.authors:
+        stored["authors"] = list(article.authors)
     if isinstance(record.get("source"), str) and record["source"].strip():
         stored["source"] = article.source
     return stored

@@ -17,6 +17,7 @@ class BuildOptions:
     lock_timeout: float = 30.0  # seconds to wait for another running build
     dense: DenseConfig = field(default_factory=DenseConfig)
     show_progress: bool = False  # a progress bar while embedding (the CLI)
+    default_date: str | None = None  # ISO date of articles nothing else dates (QA_DEFAULT_DATE)
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1:
@@ -37,6 +38,7 @@ class BuildOptions:
             "keep_versions": settings.keep_versions,
             "lock_timeout": settings.build_lock_timeout,
             "dense": DenseConfig.from_settings(settings),
+            "default_date": settings.default_date.isoformat() if settings.default_date else None,
         }
         return cls(**{**values, **overrides})  # type: ignore[arg-type]
 

@@ -1,4 +1,8 @@
-"""Turn corpus files into ``Article`` records: newspaper pages (.txt) and JSON Lines (.jsonl)."""
+"""Turn corpus files into ``Article`` records: newspaper pages (.txt) and JSON Lines (.jsonl).
+
+A file's date, paper, page and section, when it does not print them, come from a sidecar, its name or
+``QA_DEFAULT_DATE`` (``qa.ingest.defaults``). ``python -m qa.ingest FILE...`` shows what is found.
+"""
 
 import logging
 from collections.abc import Callable
@@ -6,14 +10,22 @@ from pathlib import Path
 
 from qa.errors import IngestError
 from qa.ingest.decode import decode_bytes
+from qa.ingest.defaults import FileDefaults, file_defaults, is_sidecar
 from qa.ingest.jsonl import parse_jsonl
-from qa.ingest.page import parse_page
+from qa.ingest.page import read_page
+from qa.ingest.result import FileRead
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
 
-Parser = Callable[[str, str], tuple[list[Article], list[IngestError]]]
-PARSERS: dict[str, Parser] = {".txt": parse_page, ".jsonl": parse_jsonl}
+
+def _read_jsonl(text: str, source: str, defaults: FileDefaults) -> FileRead:
+    articles, problems = parse_jsonl(text, source, defaults)
+    return FileRead(articles, [], problems)
+
+
+Parser = Callable[[str, str, FileDefaults], FileRead]
+PARSERS: dict[str, Parser] = {".txt": read_page, ".jsonl": _read_jsonl}
 
 
 # A file is read whole into memory (and decoded, and parsed): larger ones are refused with a report.
@@ -24,6 +36,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     """Article files under ``corpus_dir`` in a stable order; hidden files and folders are left out.
 
     Symbolic links are listed too (links to folders are not followed): ``check_path`` decides on them.
+    Sidecars (``page.txt.json``) are read with their file, not listed.
     """
     if not corpus_dir.is_dir():
         raise IngestError(str(corpus_dir), "corpus folder does not exist")
@@ -32,6 +45,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
         for path in corpus_dir.rglob("*")
         if (path.is_file() or path.is_symlink())
         and not any(part.startswith(".") for part in path.relative_to(corpus_dir).parts)
+        and not is_sidecar(path, PARSERS.keys())
     )
 
 
@@ -68,11 +82,18 @@ def _size(count: int) -> str:
     return f"{count / 2**20:.1f} MiB" if count >= 2**20 else f"{count / 2**10:.1f} KiB"
 
 
-def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError]]:
-    """Read and parse one file. Raises ``IngestError`` when the whole file is unusable."""
+def read_file(path: Path, source: str, default_date: str | None = None) -> FileRead:
+    """Read and parse one file. Raises ``IngestError`` when the whole file is unusable.
+
+    ``default_date`` (``QA_DEFAULT_DATE``) dates articles nothing else dates (see ``qa.ingest.defaults``).
+    """
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
-        raise IngestError(source, f"unsupported file type {path.suffix or '(none)'!r}; expected .txt or .jsonl")
+        raise IngestError(
+            source,
+            f"unsupported file type {path.suffix or '(none)'!r}; expected .txt or .jsonl "
+            "(a sidecar is named after its file: page.txt.json)",
+        )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -83,4 +104,14 @@ def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(source, f"cannot read file: {exc.strerror or exc}") from exc
-    return parser(decode_bytes(data, source), source)
+    text = decode_bytes(data, source)
+    defaults, problems = file_defaults(path, source, default_date)
+    read = parser(text, source, defaults)
+    read.problems[:0] = problems
+    return read
+
+
+def parse_file(path: Path, source: str, default_date: str | None = None) -> tuple[list[Article], list[IngestError]]:
+    """The articles of one file and the problems found. Raises ``IngestError`` when the whole file is unusable."""
+    read = read_file(path, source, default_date)
+    return read.articles, read.problems

@@ -2,7 +2,9 @@
 
 Each version records, per corpus file, its size, modification time, the article ids it held and the
 problems it had (``FileRecord``). A file whose size and mtime are unchanged is not read again: its
-articles come from the previous version. Rules applied to every file, read or reused:
+articles come from the previous version. It is read again when what else its articles depend on
+changed: its sidecar, ``QA_DEFAULT_DATE`` or the parser (``FileRecord.inputs``). Rules applied to
+every file, read or reused:
 
 - files under ``api/`` (articles added through the admin API) come first, so an article posted with
   the id of an article in another file replaces it;
@@ -17,6 +19,7 @@ from typing import Any
 
 from qa.errors import IngestError
 from qa.ingest import check_path, corpus_files, parse_file
+from qa.ingest.defaults import read_stamp
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,7 @@ class FileRecord:
     ids: list[str]  # every article id parsed from the file, in order
     kept: list[str]  # the ids whose article this file contributed to the version
     problems: list[str] = field(default_factory=list)
+    inputs: str = ""  # what else the articles were read from (qa.ingest.defaults.read_stamp); "" before it existed
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)  # shallow: written as JSON at once (asdict deep-copies every list)
@@ -66,6 +70,7 @@ def _reuse(
     record: FileRecord | None,
     size: int,
     mtime_ns: int,
+    inputs: str,
     previous_articles: dict[str, Article],
     seen: dict[str, str],
     deleted: set[str] | frozenset[str],
@@ -75,7 +80,7 @@ def _reuse(
     Reusable only if every article the file must contribute now was contributed by it last time
     (an id shadowed by another file then has no stored article of this file's).
     """
-    if record is None or (record.size, record.mtime_ns) != (size, mtime_ns):
+    if record is None or (record.size, record.mtime_ns, record.inputs) != (size, mtime_ns, inputs):
         return None
     kept = set(record.kept)
     wanted = {i for i in record.ids if i not in seen and i not in deleted}
@@ -101,6 +106,7 @@ def read_corpus(
     *,
     fallback: dict[str, FileRecord] | None = None,
     fallback_articles: dict[str, Article] | None = None,
+    default_date: str | None = None,
 ) -> CorpusRead:
     """Articles of every corpus file; files unchanged since ``previous`` are taken from ``previous_articles``.
 
@@ -108,7 +114,7 @@ def read_corpus(
     undecodable, emptied, too large) or has lines that cannot be read, the articles it contributed to
     the version the build starts from (``fallback``, default ``previous``; a full rebuild passes the
     current version here and nothing in ``previous``) are kept, and the report says so. Deleting the
-    file, or fixing it, removes them.
+    file, or fixing it, removes them. ``default_date`` (``QA_DEFAULT_DATE``) dates what nothing else dates.
     """
     previous = previous or {}
     previous_articles = previous_articles or {}
@@ -124,13 +130,14 @@ def read_corpus(
             result.problems.append(str(exc))
             continue
         size, mtime_ns = -1, -1  # a record that never matches: the file is read again next time
+        inputs = read_stamp(path, default_date)
         try:
             stat = path.stat()  # before reading: a change after this is seen by the next build
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
-            entries = _reuse(previous.get(source), size, mtime_ns, previous_articles, seen, deleted)
+            entries = _reuse(previous.get(source), size, mtime_ns, inputs, previous_articles, seen, deleted)
             if entries is None:
                 result.parsed += 1
-                entries = _parse(path, source, fallback.get(source), fallback_articles)
+                entries = _parse(path, source, default_date, fallback.get(source), fallback_articles)
         except (IngestError, OSError) as exc:
             problem = str(exc) if isinstance(exc, IngestError) else f"{source}: cannot read file: {exc.strerror}"
             kept = _kept_from_before(fallback.get(source), fallback_articles, set())
@@ -139,16 +146,18 @@ def read_corpus(
                 continue
             size, mtime_ns = -1, -1
             entries = (list(kept), [problem, _kept_note(source, kept, "file cannot be read")])
-        result.records[source] = _add(result, source, entries, seen, deleted, (size, mtime_ns))
+        result.records[source] = _add(result, source, entries, seen, deleted, (size, mtime_ns, inputs))
     for problem in result.problems:
         logger.warning("skipped %s", problem)
     return result
 
 
-def _parse(path: Path, source: str, record: FileRecord | None, fallback_articles: dict[str, Article]) -> Entries:
+def _parse(
+    path: Path, source: str, default_date: str | None, record: FileRecord | None, fallback_articles: dict[str, Article]
+) -> Entries:
     """The file's articles and problems; a line that cannot be read may be an article that was there: the
     articles the file contributed before (``record``) and no longer names are kept."""
-    articles, errors = parse_file(path, source)
+    articles, errors = parse_file(path, source, default_date)
     entries: Entries = ([(a.id, a) for a in articles], [str(e) for e in errors])
     if errors:
         kept = _kept_from_before(record, fallback_articles, {a.id for a in articles})
@@ -164,10 +173,10 @@ def _add(
     entries: Entries,
     seen: dict[str, str],
     deleted: set[str] | frozenset[str],
-    stat: tuple[int, int],
+    stat: tuple[int, int, str],
 ) -> FileRecord:
     """Add a file's articles to ``result`` (deleted ones left out, a duplicate id kept only the first time); the
-    file's record (``stat``: its size and mtime when read)."""
+    file's record (``stat``: its size, mtime and inputs when read)."""
     pairs, problems = entries
     result.problems.extend(problems)
     kept_ids: list[str] = []
@@ -183,7 +192,8 @@ def _add(
             kept_ids.append(article_id)
             result.articles.append(article)
     ids = [article_id for article_id, _ in pairs]
-    return FileRecord(*stat, ids, kept_ids, problems)
+    size, mtime_ns, inputs = stat
+    return FileRecord(size, mtime_ns, ids, kept_ids, problems, inputs)
 
 
 def _kept_note(source: str, kept: list[tuple[str, Article]], why: str) -> str:

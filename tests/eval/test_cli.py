@@ -63,7 +63,7 @@ def test_prints_the_table_for_every_retrieval_mode(tmp_path: Path, capsys):
         json.dumps({"question": "特斯拉公司的首席执行官是谁？"}, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     dump = tmp_path / "dump.jsonl"
-    argv = ["--squad", str(write_squad(tmp_path / "s.json")), "--out-of-corpus", str(ooc)]
+    argv = ["--squad", str(write_squad(tmp_path / "s.json")), "--out-of-corpus", str(ooc), "--no-pages"]
     assert main([*argv, "--cache-dir", str(tmp_path / "cache"), "--dump", str(dump)]) == 0
     out = capsys.readouterr().out
     assert "3 passages" in out and "3 questions" in out and "1 absent" in out

@@ -28,6 +28,13 @@ ARTICLE_SCHEMA: dict[str, Any] = {
         "body": {"description": "Paragraphs separated by line breaks (a string; ignored when paragraphs is given)."},
         "paragraphs": {"type": ["array", "null"], "items": {"type": "string"}},
         **{name: _OPTIONAL_TEXT for name in (*OPTIONAL_FIELDS, "source")},
+        "date": {"type": ["string", "null"], "description": "Publication date with a year: 2026-04-28."},
+        "page": {"type": ["string", "integer", "null"], "description": "第 10 版: '10' (or 10)."},
+        "authors": {
+            "type": ["array", "string", "null"],
+            "items": {"type": "string"},
+            "description": "Every author in order (or one string of names: '曲哲涵 刘温馨'); 'author' is split alike.",
+        },
     },
     # Text comes from 'paragraphs' when given (not null), else from 'body'; either must hold some text.
     "anyOf": [

@@ -59,8 +59,12 @@ class CitationOut(BaseModel):
     n: int = Field(description="The number used by the [n] markers in the answer.")
     article_id: str
     title: str
-    author: str | None
-    date: str | None
+    author: str | None = Field(description="The authors joined by '、' (null when none is named).")
+    authors: list[str] = Field(description="Every author, in printed order.")
+    date: str | None = Field(description="Publication date, YYYY-MM-DD.")
+    dateline: str | None = Field(description="Place and date as printed (本报北京4月27日电).")
+    paper: str | None
+    page: str | None = Field(description="The page (版) it was printed on: '10' for 第 10 版.")
     source: str
     chunk_id: str
     text: str = Field(description="The cited text: article body[start:end].")
@@ -76,7 +80,11 @@ class CitationOut(BaseModel):
             article_id=article.id,
             title=article.title,
             author=article.author,
+            authors=list(article.authors),
             date=article.date,
+            dateline=article.dateline,
+            paper=article.paper,
+            page=article.page,
             source=article.source,
             chunk_id=citation.chunk_id,
             text=citation.text,
@@ -113,8 +121,12 @@ class ArticleOut(BaseModel):
     title: str
     subtitle: str | None
     kicker: str | None
-    author: str | None
-    date: str | None
+    author: str | None = Field(description="The authors joined by '、' (null when none is named).")
+    authors: list[str] = Field(description="Every author, in printed order.")
+    date: str | None = Field(description="Publication date, YYYY-MM-DD.")
+    dateline: str | None = Field(description="Place and date as printed (本报北京4月27日电).")
+    paper: str | None
+    page: str | None = Field(description="The page (版) it was printed on: '10' for 第 10 版.")
     source: str
     url: str | None
     paragraphs: list[str]
