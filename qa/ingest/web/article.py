@@ -1,0 +1,82 @@
+"""One ``Article`` from what a page or feed item said: ids, headline clean-up, the field rules."""
+
+import hashlib
+import re
+
+from qa.ingest.jsonl import MAX_TITLE_CHARS
+from qa.ingest.web.credits import Credits
+from qa.models import Article
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
+ID_TAIL_CHARS = 48
+
+
+def stable_id(key: str) -> str:
+    """An article id for a URL, feed guid or file name: its last part, readable, plus a hash of all of it.
+
+    The scheme and a trailing slash are left out of the hash, so ``http://`` and ``https://`` copies of one
+    article (a saved page and a feed item, say) get one id and are indexed once. Always a valid id
+    (``qa.ingest.jsonl.ARTICLE_ID_RE``).
+    """
+    normalised = _SCHEME.sub("", key.strip()).rstrip("/")
+    digest = hashlib.sha1(normalised.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    tail = _NOT_ID.sub("-", normalised.rsplit("/", 1)[-1]).strip("-_")[:ID_TAIL_CHARS].rstrip("-_")
+    return f"{tail}-{digest}" if tail else digest  # at most 48 + 1 + 12 characters: under ARTICLE_ID_MAX
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def without_headline(lines: list[str], *headings: str | None) -> list[str]:
+    """``lines`` without the leading ones that repeat the kicker, title or subtitle (extractors keep them)."""
+    known = {_squeeze(h) for h in headings if h}
+    start = 0
+    while start < len(lines) and _squeeze(lines[start]) in known:
+        start += 1
+    return lines[start:]
+
+
+def build_article(
+    *,
+    article_id: str,
+    source: str,
+    title: str | None,
+    credits: Credits,
+    kicker: str | None = None,
+    subtitle: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
+    paper: str | None = None,
+    page: str | None = None,
+    section: str | None = None,
+) -> Article:
+    """The article; ``credits`` (what the text itself printed) win over the other, structural, values.
+
+    Raises ``ValueError`` saying what is missing when there is no title or no body text.
+    """
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValueError("no title")
+    if len(title) > MAX_TITLE_CHARS:
+        raise ValueError(f"title is longer than {MAX_TITLE_CHARS} characters")
+    if not credits.body:
+        raise ValueError("no article text")
+    authors = tuple(dict.fromkeys(credits.authors))
+    return Article(
+        id=article_id,
+        title=title,
+        paragraphs=tuple(credits.body),
+        source=source,
+        subtitle=subtitle or None,
+        kicker=kicker or None,
+        author="、".join(authors) or None,
+        date=credits.date or date,
+        url=url or None,
+        authors=authors,
+        dateline=credits.dateline,
+        paper=credits.paper or paper or None,
+        page=credits.page or page or None,
+        section=credits.section or section or None,
+    )
