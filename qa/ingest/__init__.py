@@ -1,4 +1,5 @@
-"""Turn corpus files into ``Article`` records: newspaper pages (.txt) and JSON Lines (.jsonl)."""
+"""Turn corpus files into ``Article`` records: newspaper pages (.txt), JSON Lines (.jsonl), saved web
+pages (.html, .htm) and RSS/Atom feeds (.xml, .rss, .atom)."""
 
 import logging
 from collections.abc import Callable
@@ -8,12 +9,27 @@ from qa.errors import IngestError
 from qa.ingest.decode import decode_bytes
 from qa.ingest.jsonl import parse_jsonl
 from qa.ingest.page import parse_page
+from qa.ingest.web.charset import decode_markup
+from qa.ingest.web.feeds import parse_feed
+from qa.ingest.web.html import parse_html
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
 
 Parser = Callable[[str, str], tuple[list[Article], list[IngestError]]]
-PARSERS: dict[str, Parser] = {".txt": parse_page, ".jsonl": parse_jsonl}
+PARSERS: dict[str, Parser] = {
+    ".txt": parse_page,
+    ".jsonl": parse_jsonl,
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".xml": parse_feed,
+    ".rss": parse_feed,
+    ".atom": parse_feed,
+}
+# How a file's bytes become text, by suffix: pages and feeds declare their own charset (<meta charset>,
+# <?xml encoding?>), which decides before any guessing; other files are detected (qa/ingest/decode.py).
+Decoder = Callable[[bytes, str], str]
+DECODERS: dict[str, Decoder] = {suffix: decode_markup for suffix in (".html", ".htm", ".xml", ".rss", ".atom")}
 
 
 # A file is read whole into memory (and decoded, and parsed): larger ones are refused with a report.
@@ -72,7 +88,8 @@ def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError
     """Read and parse one file. Raises ``IngestError`` when the whole file is unusable."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
-        raise IngestError(source, f"unsupported file type {path.suffix or '(none)'!r}; expected .txt or .jsonl")
+        expected = ", ".join(PARSERS)
+        raise IngestError(source, f"unsupported file type {path.suffix or '(none)'!r}; expected one of {expected}")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -83,5 +100,5 @@ def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(source, f"cannot read file: {exc.strerror or exc}") from exc
-    return parser(decode_bytes(data, source), source)
-
+    decode = DECODERS.get(path.suffix.lower(), decode_bytes)
+    return parser(decode(data, source), source)

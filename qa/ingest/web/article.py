@@ -38,6 +38,20 @@ def without_headline(lines: list[str], *headings: str | None) -> list[str]:
     return lines[start:]
 
 
+def split_headline(title: str, lines: list[str]) -> tuple[str, str | None, list[str]]:
+    """(title, subtitle, body) when the first lines spell out ``title`` as title and 副题 lines.
+
+    Feeds give the whole headline as one title (``标题 —— 副题``) while the body prints it on two lines:
+    then the first line is the title and the ``——`` line the subtitle.
+    """
+    key = _squeeze(title)
+    for count in (2, 3):
+        head = lines[:count]
+        if len(head) == count and _squeeze("".join(head)) == key and head[-1].startswith(("——", "—", "--")):
+            return head[0], head[-1], lines[count:]
+    return title, None, lines
+
+
 def build_article(
     *,
     article_id: str,

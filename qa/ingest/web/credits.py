@@ -11,8 +11,9 @@ text. This module sorts them out:
   reporters in its bracket become the authors when no byline named any;
 - folio and metadata lines (``《人民日报》（2024年04月28日 第 03 版）``, ``（ 2026-05-03 ） 稿件来源：新华每日电讯
   要闻``, ``第A05版：城事``): they give paper, date, page and section and leave the body;
-- editor and production credits (``责任编辑：…``, ``(责编：…)``, ``【责任编辑:…】``, ``本版邮箱：…``) and short
-  site furniture (``【纠错】``, ``分享到：``, a QR-code caption, a copyright line): they leave the body.
+- a related-stories list (``相关阅读：`` and what follows), editor and production credits (``责任编辑：…``,
+  ``(责编：…)``, ``【责任编辑:…】``, ``本版邮箱：…``) and short site furniture (``【纠错】``, ``分享到：``, a
+  QR-code caption, a copyright line): they leave the body.
 """
 
 import re
@@ -26,6 +27,7 @@ FOLIO = re.compile(
     rf"^《{_SPACE}*(?P<paper>[^》]{{2,16}}?){_SPACE}*》{_SPACE}*[（(]{_SPACE}*(?P<date>\d{{4}}年\d{{1,2}}月\d{{1,2}}日)"
     rf"{_SPACE}*(?:第?{_SPACE}*(?P<page>[A-Za-z]?\d{{1,3}}){_SPACE}*版)?{_SPACE}*[）)]$"
 )
+FOLIO_AT_END = re.compile(FOLIO.pattern[1:])
 METADATA = re.compile(
     rf"^[（(]{_SPACE}*(?P<date>\d{{4}}-\d{{1,2}}-\d{{1,2}}){_SPACE}*[）)]{_SPACE}*稿件来源[：:]{_SPACE}*"
     rf"(?P<paper>[^\s\u3000\u00a0]+)(?:{_SPACE}+(?P<section>[^\s\u3000\u00a0]+))?$"
@@ -45,6 +47,11 @@ SITE_FURNITURE = re.compile(
     re.IGNORECASE,
 )
 SITE_FURNITURE_MAX = 40
+MAX_NAMES_LINE = 16  # a line of names only, continuing a byline
+# A heading over a list of links to other stories: it and everything after it are not this article.
+RELATED = re.compile(
+    r"^[【\[]?(?:相关阅读|相关新闻|相关链接|相关报道|延伸阅读|推荐阅读|更多阅读|往期回顾)[】\]]?[：:]?$"
+)
 BYLINE = re.compile(
     r"^(?:本报记者|本报特约记者|本报通讯员|新华社记者|中新社记者|中新网记者|特约记者|见习记者|记者|通讯员|"
     r"文[/／]|作者[：:]|撰文[：:])"
@@ -115,10 +122,9 @@ def _byline(lines: list[str], at: int) -> tuple[list[str], int] | None:
     names = split_names(line)
     if names is None:
         return None
-    if not names and at + 1 < len(lines):  # 新华社记者 / the names on the next line
-        following = split_names(lines[at + 1])
-        if following and len(lines[at + 1]) <= SITE_FURNITURE_MAX:
-            return following, 2
+    # The names may go on over the next line (新华社记者 / 刘芳, or a list wrapped in the page source).
+    if at + 1 < len(lines) and len(lines[at + 1]) <= MAX_NAMES_LINE and (following := split_names(lines[at + 1])):
+        return names + following, 2
     return names, 1
 
 
@@ -127,17 +133,29 @@ def _names(text: str) -> list[str]:
     return [] if names is None or text.strip() in NOT_NAMES else names
 
 
+def _split_folio(line: str) -> list[str]:
+    """``本报记者  彭  波 《人民日报》（2024年04月30日 第 04 版）`` (one block on e-paper pages) as two lines."""
+    match = FOLIO_AT_END.search(line)
+    if match is None or match.start() == 0 or match.start() > SITE_FURNITURE_MAX:
+        return [line]
+    return [line[: match.start()].strip(), line[match.start() :]]
+
+
 def read_credits(lines: list[str], known_authors: list[str] | None = None) -> Credits:
     """Sort ``lines`` (stripped, non-empty) into body, authors, dateline and page metadata.
 
     ``known_authors`` (from the page's or feed's metadata) win over names found in the text.
     """
     credits = Credits()
+    lines = [part for line in lines for part in _split_folio(line)]
     byline: list[str] = []
     kept: list[str] = []
     at = 0
     while at < len(lines):
         line = lines[at]
+        if kept and RELATED.match(line):
+            credits.furniture.extend(lines[at:])
+            break
         if _metadata(line, credits) or is_furniture(line):
             credits.furniture.append(line)
             at += 1
@@ -151,8 +169,11 @@ def read_credits(lines: list[str], known_authors: list[str] | None = None) -> Cr
         kept.append(line)
         at += 1
     closing: list[str] = []
-    if kept and (match := CLOSING_CREDIT.match(kept[-1])) and (closing := _names(match["names"])):
-        credits.furniture.append(kept.pop())
+    # A closing credit is the last line, or the one before a closing dateline.
+    for position in range(len(kept) - 1, max(len(kept) - 3, 0) - 1, -1):
+        if (match := CLOSING_CREDIT.match(kept[position])) and (closing := _names(match["names"])):
+            credits.furniture.append(kept.pop(position))
+            break
     reporters = _dateline(kept, credits)
     credits.body = kept
     credits.authors = list(known_authors or []) or byline or reporters or closing

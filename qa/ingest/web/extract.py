@@ -81,23 +81,34 @@ def parse_tree(markup: str) -> lxml_html.HtmlElement | None:
         return None
 
 
+def _sibling(element: lxml_html.HtmlElement, forward: bool) -> lxml_html.HtmlElement | None:
+    """The nearest element beside ``element`` that has text (comments and empty elements skipped)."""
+    current = element.getnext() if forward else element.getprevious()
+    while current is not None and (not isinstance(current.tag, str) or not _text(current)):
+        current = current.getnext() if forward else current.getprevious()
+    return current
+
+
 def _headline(tree: lxml_html.HtmlElement, title: str | None) -> tuple[str | None, str | None, str | None]:
-    """(kicker, title, subtitle) from the heading holding ``title`` (or the first ``h1``) and its neighbours."""
-    key = "".join((title or "").split())
-    headings = [h for h in tree.iter("h1", "h2", "h3") if _text(h)]
-    main = next((h for h in headings if key and "".join(_text(h).split()) == key), None)
+    """(kicker, title, subtitle) from the element holding ``title`` (or the first ``h1``) and its neighbours.
+
+    The title may sit in a ``<p>`` right after an emptied ``<h1>``: e-paper pages write ``<h1><p>…</p></h1>``,
+    which an HTML parser splits that way.
+    """
+    key = _squeeze(title or "")
+    main = next((e for e in tree.iter("h1", "h2", "h3", "p") if key and _squeeze(_text(e)) == key), None)
     if main is None:
-        main = next((h for h in headings if h.tag == "h1"), None)
+        main = next((h for h in tree.iter("h1") if _text(h)), None)
     if main is None:
         return None, title, None
 
-    def neighbour(element: lxml_html.HtmlElement | None) -> str | None:
+    def heading(element: lxml_html.HtmlElement | None) -> str | None:
         if element is None or element.tag not in _HEADINGS or element.tag == "h1":
             return None
         text = _text(element)
-        return text if 0 < len(text) <= MAX_HEADLINE_CHARS else None
+        return text if len(text) <= MAX_HEADLINE_CHARS else None
 
-    return neighbour(main.getprevious()), _text(main), neighbour(main.getnext())
+    return heading(_sibling(main, False)), _text(main), heading(_sibling(main, True))
 
 
 def _founder(tree: lxml_html.HtmlElement) -> Extracted | None:
@@ -161,12 +172,42 @@ def _url(tree: lxml_html.HtmlElement, markup: str, found: str | None) -> str | N
     return saved.group(1) if saved and saved.group(1).startswith(("http://", "https://")) else None
 
 
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
 def _lines(text: str | None) -> list[str]:
-    return [" ".join(line.split()) for line in (text or "").split("\n") if line.strip()]
+    """Non-empty lines, spaces squeezed; a table row (``| a | b |``, as trafilatura writes one) is one line per cell."""
+    lines: list[str] = []
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        cells = _CELL_SEPARATOR.split(line[1:-1]) if len(line) > 1 and line[0] == line[-1] == "|" else [line]
+        lines.extend(squeezed for cell in cells if (squeezed := " ".join(cell.replace("\\|", "|").split())))
+    return lines
 
 
-def extract(markup: str) -> Extracted | None:
-    """The article of one HTML document, or None when no article text is found in it."""
+_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "figcaption", "blockquote")
+
+
+def fragment_lines(markup: str) -> list[str]:
+    """The text of an HTML fragment, one line per block element (and per ``<br>``)."""
+    tree = parse_tree(f"<html><body><div>{markup}</div></body></html>")
+    if tree is None:
+        return []
+    for br in tree.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in tree.iter(*_BLOCKS):
+        block.tail = "\n" + (block.tail or "")
+        block.text = "\n" + (block.text or "")
+    for gone in tree.xpath("//script|//style"):
+        gone.drop_tree()
+    return _lines(tree.text_content())
+
+
+def extract(markup: str, title: str | None = None) -> Extracted | None:
+    """The article of one HTML document, or None when no article text is found in it.
+
+    ``title``, when known (a feed item's), tells which heading is the article's.
+    """
     tree = parse_tree(markup)
     if tree is None:
         return None
@@ -185,9 +226,9 @@ def extract(markup: str) -> Extracted | None:
         )
         if document is None or not (document.text or "").strip():
             return None
-        kicker, title, subtitle = _headline(tree, document.title)
+        kicker, heading, subtitle = _headline(tree, title or document.title)
         found = Extracted(
-            title=title or document.title,
+            title=heading or document.title,
             kicker=kicker,
             subtitle=subtitle,
             lines=_lines(document.text),
