@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 DELETED_FILE = ".deleted"
 MAX_ARTICLES_PER_REQUEST = 1000
+# Article fields beyond the JSON Lines basics (qa/models.py): who wrote it and where it was printed.
+RECORD_TEXT_FIELDS = ("dateline", "paper", "page", "section")
+MAX_AUTHORS = 50
 
 
 def atomic_write(path: Path, data: bytes | None) -> None:
@@ -86,6 +89,31 @@ def api_path(corpus_dir: Path, article_id: str) -> Path:
     return path
 
 
+def record_metadata(record: dict[str, Any]) -> dict[str, Any]:
+    """The ``authors``, ``dateline``, ``paper``, ``page`` and ``section`` of a record, checked.
+
+    Raises ``ValueError`` naming the field. ``author`` (when not given) is the authors joined by "、".
+    """
+    found: dict[str, Any] = {}
+    authors = record.get("authors")
+    if authors is not None:
+        if not isinstance(authors, list) or not all(isinstance(name, str) for name in authors):
+            raise ValueError("'authors' must be a list of strings")
+        if len(authors) > MAX_AUTHORS:
+            raise ValueError(f"'authors' has {len(authors)} names; at most {MAX_AUTHORS}")
+        names = tuple(dict.fromkeys(" ".join(name.split()) for name in authors if name.strip()))
+        found["authors"] = names
+        if names and not (isinstance(record.get("author"), str) and record["author"].strip()):
+            found["author"] = "、".join(names)
+    for name in RECORD_TEXT_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"'{name}' must be a string, got {type(value).__name__}")
+        if isinstance(value, str) and value.strip():
+            found[name] = value.strip()
+    return found
+
+
 def parse_records(payload: Any) -> list[tuple[Article, dict[str, Any]]]:
     """Validate one article record or a list of them (the JSON Lines fields).
 
@@ -104,6 +132,7 @@ def parse_records(payload: Any) -> list[tuple[Article, dict[str, Any]]]:
         where = "" if single else f"articles[{number}]: "
         try:
             article = article_from_record(record, source="")
+            article = replace(article, **record_metadata(record))
         except ValueError as exc:
             raise InvalidInput(f"{where}{exc}") from None
         if article.id in seen:
@@ -118,9 +147,11 @@ def parse_records(payload: Any) -> list[tuple[Article, dict[str, Any]]]:
 def _stored_record(article: Article, record: dict[str, Any]) -> dict[str, Any]:
     """The normalised record written to disk; reading it back gives ``article`` again."""
     stored: dict[str, Any] = {"id": article.id, "title": article.title, "paragraphs": list(article.paragraphs)}
-    for name in ("subtitle", "date", "author", "url"):
+    for name in ("subtitle", "date", "author", "url", *RECORD_TEXT_FIELDS):
         if getattr(article, name) is not None:
             stored[name] = getattr(article, name)
+    if article.authors:
+        stored["authors"] = list(article.authors)
     if isinstance(record.get("source"), str) and record["source"].strip():
         stored["source"] = article.source
     return stored

@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from qa.api.schemas.ask import NOT_BLANK
-from qa.indexing.corpus_edits import MAX_ARTICLES_PER_REQUEST
+from qa.indexing.corpus_edits import MAX_ARTICLES_PER_REQUEST, MAX_AUTHORS, RECORD_TEXT_FIELDS
 from qa.indexing.summary import BuildSummary
 from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE, MAX_TITLE_CHARS, OPTIONAL_FIELDS
 
@@ -28,6 +28,13 @@ ARTICLE_SCHEMA: dict[str, Any] = {
         "body": {"description": "Paragraphs separated by line breaks (a string; ignored when paragraphs is given)."},
         "paragraphs": {"type": ["array", "null"], "items": {"type": "string"}},
         **{name: _OPTIONAL_TEXT for name in (*OPTIONAL_FIELDS, "source")},
+        "authors": {
+            "type": ["array", "null"],
+            "items": {"type": "string"},
+            "maxItems": MAX_AUTHORS,
+            "description": "Every author in printed order; 'author', when not given, is them joined by '、'.",
+        },
+        **{name: _OPTIONAL_TEXT for name in RECORD_TEXT_FIELDS},
     },
     # Text comes from 'paragraphs' when given (not null), else from 'body'; either must hold some text.
     "anyOf": [

@@ -236,7 +236,8 @@ def extract(markup: str, title: str | None = None) -> Extracted | None:
             date=iso_date(document.date),
         )
     site, section = _title_parts(tree, found.title)
-    found.site = _meta(tree, "og:site_name") or (document.sitename if document is not None else None) or site
+    # trafilatura falls back to the host name; the name the site gives itself in <title> reads better.
+    found.site = _meta(tree, "og:site_name") or site or (document.sitename if document is not None else None)
     found.section = found.section or _meta(tree, "article:section") or section
     found.url = _url(tree, markup, document.url if document is not None else None)
     found.date = found.date or iso_date(_meta(tree, "publishdate", "pubdate", "article:published_time"))
