@@ -49,8 +49,8 @@ def decode_markup(data: bytes, source: str) -> str:
     """Decode a page or feed; line ends become ``\\n``. Raises ``IngestError`` saying why not."""
     if not data.strip():
         raise IngestError(source, "file is empty")
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_bytes(data, source)
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:PRESCAN_BYTES]:
+        return decode_bytes(data, source)  # a BOM says it all; NUL bytes: binary, or UTF-16/32 (its detector knows)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

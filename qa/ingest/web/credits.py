@@ -39,14 +39,15 @@ EDITOR = re.compile(
     r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|本版责编|[一二三四五六七八九十]版责编|版式设计|美术编辑|视觉设计|校对|审核|审校|"
     r"监制|终审|值班编辑|本版邮箱|统筹|制图)\s*[：:]"
 )
-# Short lines that are page chrome, not text: only lines shorter than SITE_FURNITURE_MAX are tested,
-# so a paragraph that mentions a 客户端 or 二维码 stays.
+# Short lines that are page chrome, not text: only lines shorter than SITE_FURNITURE_MAX that do not end a
+# sentence are tested, so a paragraph that mentions a 客户端 or 二维码 stays.
 SITE_FURNITURE = re.compile(
     r"分享到|【?纠错】?|打印本页|关闭窗口|扫码|二维码|公众号|下载.*客户端|版权所有|copyright|all rights reserved|"
     r"举报电话|^字号|^来源[：:]|^原标题[：:]|^\[?(?:上一篇|下一篇|返回顶部|返回首页)",
     re.IGNORECASE,
 )
 SITE_FURNITURE_MAX = 40
+SENTENCE_ENDS = ("。", "！", "？", "”", "!", "?")
 MAX_NAMES_LINE = 16  # a line of names only, continuing a byline
 # A heading over a list of links to other stories: it and everything after it are not this article.
 RELATED = re.compile(
@@ -109,7 +110,10 @@ def _metadata(line: str, credits: Credits) -> bool:
 
 
 def is_furniture(line: str) -> bool:
-    return bool(EDITOR.match(line)) or (len(line) < SITE_FURNITURE_MAX and bool(SITE_FURNITURE.search(line)))
+    if EDITOR.match(line):
+        return True
+    short = len(line) < SITE_FURNITURE_MAX and not line.endswith(SENTENCE_ENDS)
+    return short and bool(SITE_FURNITURE.search(line))
 
 
 def _byline(lines: list[str], at: int) -> tuple[list[str], int] | None:
