@@ -10,6 +10,7 @@ from qa.models import Article
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
 ID_TAIL_CHARS = 48
+HEADLINE_SEARCH_LINES = 8
 
 
 def stable_id(key: str) -> str:
@@ -30,12 +31,16 @@ def _squeeze(text: str) -> str:
 
 
 def without_headline(lines: list[str], *headings: str | None) -> list[str]:
-    """``lines`` without the leading ones that repeat the kicker, title or subtitle (extractors keep them)."""
+    """``lines`` from after the kicker, title or subtitle, which extractors keep among the first lines.
+
+    What stands above the headline (a breadcrumb, a navigation line) is not the article either.
+    """
     known = {_squeeze(h) for h in headings if h}
-    start = 0
-    while start < len(lines) and _squeeze(lines[start]) in known:
-        start += 1
-    return lines[start:]
+    last = -1
+    for position, line in enumerate(lines[:HEADLINE_SEARCH_LINES]):
+        if _squeeze(line) in known:
+            last = position
+    return lines[last + 1 :]
 
 
 def split_headline(title: str, lines: list[str]) -> tuple[str, str | None, list[str]]:
