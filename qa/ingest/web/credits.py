@@ -49,6 +49,7 @@ SITE_FURNITURE = re.compile(
 SITE_FURNITURE_MAX = 40
 SENTENCE_ENDS = ("。", "！", "？", "”", "!", "?")
 MAX_NAMES_LINE = 16  # a line of names only, continuing a byline
+MAX_CREDIT_CHARS = 60
 # A heading over a list of links to other stories: it and everything after it are not this article.
 RELATED = re.compile(
     r"^[【\[]?(?:相关阅读|相关新闻|相关链接|相关报道|延伸阅读|推荐阅读|更多阅读|往期回顾)[】\]]?[：:]?$"
@@ -137,6 +138,19 @@ def _names(text: str) -> list[str]:
     return [] if names is None or text.strip() in NOT_NAMES else names
 
 
+def _rejoin_brackets(lines: list[str]) -> list[str]:
+    """Join a short bracket broken over two lines by the page source (``（记者施雨岑`` / ``王鹏 王明玉）``)."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        unclosed = previous.count("（") + previous.count("(") > previous.count("）") + previous.count(")")
+        if unclosed and len(previous) + len(line) <= MAX_CREDIT_CHARS and re.search(r"[）)]", line):
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def _split_folio(line: str) -> list[str]:
     """``本报记者  彭  波 《人民日报》（2024年04月30日 第 04 版）`` (one block on e-paper pages) as two lines."""
     match = FOLIO_AT_END.search(line)
@@ -151,7 +165,7 @@ def read_credits(lines: list[str], known_authors: list[str] | None = None) -> Cr
     ``known_authors`` (from the page's or feed's metadata) win over names found in the text.
     """
     credits = Credits()
-    lines = [part for line in lines for part in _split_folio(line)]
+    lines = [part for line in _rejoin_brackets(lines) for part in _split_folio(line)]
     byline: list[str] = []
     kept: list[str] = []
     at = 0
