@@ -62,7 +62,7 @@ def _body_html(entry: Any) -> str:
 def _extracted(html: str, title: str) -> Extracted:
     """The item body as text lines: the page extractor, or the body's own blocks when it is too short
     for the extractor to call it an article (a two-paragraph brief, a summary)."""
-    found = extract(f"<html><body><div>{html}</div></body></html>", title)
+    found = extract(f"<html><body><div>{html}</div></body></html>", title, fast=True)
     if found is None or not found.lines:
         return Extracted(lines=fragment_lines(html))
     return found
