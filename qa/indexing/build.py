@@ -230,9 +230,7 @@ def _index_data(
     return data
 
 
-def _read(
-    corpus_dir: Path, previous: Previous | None, reuse: Previous | None, default_date: str | None
-) -> CorpusRead:
+def _read(corpus_dir: Path, previous: Previous | None, reuse: Previous | None, default_date: str | None) -> CorpusRead:
     """The corpus's articles; files unchanged since ``reuse`` are not read again."""
     return read_corpus(
         corpus_dir,

@@ -1,4 +1,5 @@
-"""Turn corpus files into ``Article`` records: newspaper pages (.txt) and JSON Lines (.jsonl).
+"""Turn corpus files into ``Article`` records: newspaper pages (.txt), JSON Lines (.jsonl), saved web
+pages (.html, .htm) and RSS/Atom feeds (.xml, .rss, .atom).
 
 A file's date, paper, page and section, when it does not print them, come from a sidecar, its name or
 ``QA_DEFAULT_DATE`` (``qa.ingest.defaults``). ``python -m qa.ingest FILE...`` shows what is found.
@@ -6,6 +7,7 @@ A file's date, paper, page and section, when it does not print them, come from a
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from qa.errors import IngestError
@@ -14,6 +16,9 @@ from qa.ingest.defaults import FileDefaults, file_defaults, is_sidecar
 from qa.ingest.jsonl import parse_jsonl
 from qa.ingest.page import read_page
 from qa.ingest.result import FileRead
+from qa.ingest.web.charset import decode_markup
+from qa.ingest.web.feeds import parse_feed
+from qa.ingest.web.html import parse_html
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
@@ -24,8 +29,40 @@ def _read_jsonl(text: str, source: str, defaults: FileDefaults) -> FileRead:
     return FileRead(articles, [], problems)
 
 
+def _with_defaults(parse: Callable[[str, str], tuple[list[Article], list[IngestError]]]) -> "Parser":
+    """A parser of pages or feeds whose articles take what they do not say from the file's defaults."""
+
+    def read(text: str, source: str, defaults: FileDefaults) -> FileRead:
+        articles, problems = parse(text, source)
+        filled = [
+            replace(
+                article,
+                date=article.date or defaults.date,
+                paper=article.paper or defaults.paper,
+                page=article.page or defaults.page,
+                section=article.section or defaults.section,
+            )
+            for article in articles
+        ]
+        return FileRead(filled, [], problems)
+
+    return read
+
+
 Parser = Callable[[str, str, FileDefaults], FileRead]
-PARSERS: dict[str, Parser] = {".txt": read_page, ".jsonl": _read_jsonl}
+PARSERS: dict[str, Parser] = {
+    ".txt": read_page,
+    ".jsonl": _read_jsonl,
+    ".html": _with_defaults(parse_html),
+    ".htm": _with_defaults(parse_html),
+    ".xml": _with_defaults(parse_feed),
+    ".rss": _with_defaults(parse_feed),
+    ".atom": _with_defaults(parse_feed),
+}
+# How a file's bytes become text, by suffix: pages and feeds declare their own charset (<meta charset>,
+# <?xml encoding?>), which decides before any guessing; other files are detected (qa/ingest/decode.py).
+Decoder = Callable[[bytes, str], str]
+DECODERS: dict[str, Decoder] = {suffix: decode_markup for suffix in (".html", ".htm", ".xml", ".rss", ".atom")}
 
 
 # A file is read whole into memory (and decoded, and parsed): larger ones are refused with a report.
@@ -89,9 +126,10 @@ def read_file(path: Path, source: str, default_date: str | None = None) -> FileR
     """
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
+        expected = ", ".join(PARSERS)
         raise IngestError(
             source,
-            f"unsupported file type {path.suffix or '(none)'!r}; expected .txt or .jsonl "
+            f"unsupported file type {path.suffix or '(none)'!r}; expected one of {expected} "
             "(a sidecar is named after its file: page.txt.json)",
         )
     try:
@@ -104,7 +142,7 @@ def read_file(path: Path, source: str, default_date: str | None = None) -> FileR
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(source, f"cannot read file: {exc.strerror or exc}") from exc
-    text = decode_bytes(data, source)
+    text = DECODERS.get(path.suffix.lower(), decode_bytes)(data, source)
     defaults, problems = file_defaults(path, source, default_date)
     read = parser(text, source, defaults)
     read.problems[:0] = problems

@@ -122,6 +122,31 @@ def test_an_added_article_is_answerable_at_once_and_gone_after_delete(client, di
     assert not (dirs[0] / "api" / "gen-00900.jsonl").exists() and not (dirs[0] / ".deleted").exists()
 
 
+def test_an_added_article_keeps_its_authors_dateline_paper_page_and_section(client, dirs):
+    record = {
+        **article(904),
+        "author": None,
+        "authors": ["王云杉", "罗珊珊"],
+        "dateline": "本报北京4月27日电",
+        "paper": "人民日报",
+        "page": "3",
+        "section": "经济·科技",
+    }
+    assert client.post("/articles", headers=AUTH, json=record).status_code == 201
+    stored = json.loads((dirs[0] / "api" / "gen-00904.jsonl").read_text(encoding="utf-8"))
+    assert stored["authors"] == ["王云杉", "罗珊珊"]
+    served_article = client.get("/articles/gen-00904").json()
+    assert served_article["authors"] == ["王云杉", "罗珊珊"] and served_article["author"] == "王云杉、罗珊珊"
+    assert (stored["dateline"], stored["paper"], stored["page"], stored["section"]) == (
+        "本报北京4月27日电",
+        "人民日报",
+        "3",
+        "经济·科技",
+    )
+    schema = client.get("/openapi.json").json()
+    assert "authors" in json.dumps(schema) and "section" in json.dumps(schema)
+
+
 def test_a_list_of_articles_is_added_and_one_without_id_gets_a_content_id(client):
     records = [article(901), {"title": "无编号的文章", "body": "这篇文章没有编号。它的编号由内容决定。"}]
     body = client.post("/articles", headers=AUTH, json=records).json()
@@ -155,6 +180,8 @@ def test_deleting_a_page_article_keeps_it_deleted_across_full_rebuilds(client, d
         ({"title": "t", "body": 3}, "'body' must be a string"),
         ([article(903), article(903)], "articles[1]: duplicate id 'gen-00903'"),
         ([], "non-empty list"),
+        ({"title": "t", "body": "b", "authors": ["张三", 3]}, "'authors' must be a list of strings (or one string)"),
+        ({"title": "t", "body": "b", "page": [3]}, "'page' must be a string, got list"),
     ],
 )
 def test_invalid_articles_are_refused_and_nothing_is_written(client, dirs, payload, message):

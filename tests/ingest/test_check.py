@@ -6,7 +6,7 @@ from pathlib import Path
 
 import build_index
 from qa.ingest.check import main
-from tests.conftest import ROOT, SAMPLE_PAGE
+from qa.testing.samples import ROOT, SAMPLE_PAGE
 
 PAGE = "\n".join(
     [

@@ -15,7 +15,7 @@ from qa.ingest import corpus_files, parse_file
 from qa.ingest.dates import date_from_name, find_date, iso_date
 from qa.ingest.incremental import read_corpus
 from qa.settings import Settings
-from tests.conftest import SAMPLE_PAGE
+from qa.testing.samples import SAMPLE_PAGE
 
 FOLIO_PAGE = (
     "《人民日报》（2026年04月28日 第 10 版）\n\n黄河流域生态保护持续加强\n"
@@ -108,8 +108,8 @@ def test_a_sidecar_is_not_a_corpus_file_but_a_stray_json_file_is_reported(tmp_pa
     _page(tmp_path, "notes.json", "{}")
     assert [p.name for p in corpus_files(tmp_path)] == ["notes.json", "page.txt"]
     assert read_corpus(tmp_path).problems == [
-        "notes.json: unsupported file type '.json'; expected .txt or .jsonl (a sidecar is named after its file: "
-        "page.txt.json)"
+        "notes.json: unsupported file type '.json'; expected one of .txt, .jsonl, .html, .htm, .xml, .rss, .atom "
+        "(a sidecar is named after its file: page.txt.json)"
     ]
 
 

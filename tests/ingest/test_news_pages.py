@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qa.ingest import read_file
-from tests.conftest import ROOT
+from qa.testing.samples import ROOT
 
 PAGES = Path(os.environ.get("QA_NEWS_PAGES", ROOT.parent / "shared" / "eval" / "news_pages"))
 EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8")) if PAGES.is_dir() else {}
