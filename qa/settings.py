@@ -11,6 +11,8 @@ BUNDLED_MODEL = "m3e-small"
 # Chunking defaults (qa.indexing.chunking): about 2-4 sentences of news text, a sentence or so repeated.
 DEFAULT_CHUNK_SIZE = 240
 DEFAULT_CHUNK_OVERLAP = 90
+# The largest max_tokens a chat request may carry (422 beyond); QA_LLM_MAX_TOKENS caps what is asked of the upstream.
+LLM_MAX_TOKENS_LIMIT = 32_768
 
 
 class Settings(BaseSettings):
@@ -48,7 +50,30 @@ class Settings(BaseSettings):
     )
     llm_model: str | None = Field(None, description="Model name sent to the upstream (required with llm_base_url).")
     llm_api_key: SecretStr | None = Field(None, description="API key for the upstream, if it needs one.")
-    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the upstream before falling back.")
+    llm_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for the upstream's reply to start, and between two streamed pieces, before "
+        "falling back to the extractive answer.",
+    )
+    llm_deadline: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="Seconds one generated answer may take in all; beyond, the extractive answer is given "
+        "(appended, when part of the answer was streamed already).",
+    )
+    llm_max_chars: int = Field(
+        4000, ge=1, le=1_000_000, description="Characters a generated answer may have; beyond, as for llm_deadline."
+    )
+    llm_max_tokens: int = Field(
+        1024,
+        ge=1,
+        le=LLM_MAX_TOKENS_LIMIT,
+        description="Tokens asked of the upstream per answer: a chat request's max_tokens is capped to it, and it "
+        "is sent when the request gives none.",
+    )
     # Index lifecycle: versions, builds, live reload, admin API.
     keep_versions: int = Field(3, ge=2, le=1000, description="Index versions kept on disk (current one included).")
     build_lock_timeout: float = Field(
