@@ -85,7 +85,7 @@ def latencies(base: str, stop: threading.Event, out: list[float]) -> None:
 
 
 def measure_latency(size: int, model: str, work: Path, seconds: float) -> dict[str, float]:
-    port, token = free_port(), "bench-token"
+    port, token = free_port(), "bench-admin-token"
     env = {
         **os.environ,
         "QA_MODEL": model,

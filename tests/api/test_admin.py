@@ -20,7 +20,7 @@ from qa.settings import Settings
 from tests.conftest import RONG_TITLE, SAMPLE_PAGE
 from tests.generated import article, question, write_corpus, write_jsonl
 
-TOKEN = "s3cret-token"
+TOKEN = "s3cret-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

@@ -23,7 +23,7 @@ from tests.generated import DISTINCT, article, question, write_corpus, write_jso
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "e2e-admin-token"
+TOKEN = "e2e-live-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
