@@ -51,7 +51,7 @@ def build_lock(index_root: Path, timeout: float = 30.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise BuildInProgress(
-                        f"another build is running on {index_root} ({_holder(path)}); "
+                        f"another build is running on this index ({_holder(path)}); "
                         f"gave up after waiting {timeout:g} s: try again when it has finished"
                     ) from None
                 if not waited:

@@ -195,7 +195,7 @@ def assert_no_paths(text: str, tmp_path: Path) -> None:
     assert str(tmp_path) not in text and "/versions/" not in text, text
 
 
-def test_a_server_starts_from_the_newest_older_version_when_currents_is_damaged(three_versions, tmp_path: Path):
+def test_a_server_starts_from_the_newest_older_version_when_the_current_one_is_damaged(three_versions, tmp_path: Path):
     corpus, index, (oldest, older, newest) = three_versions
     DAMAGE["truncated dense.faiss"][0](index / VERSIONS / newest)  # e.g. a power cut before the fix
     with make_client(corpus, index) as client:
