@@ -73,7 +73,7 @@ def latencies(base: str, stop: threading.Event, out: list[float]) -> None:
 
 
 def measure_latency(size: int, model: str, work: Path, seconds: float) -> dict[str, float]:
-    token = "bench-token"
+    token = "bench-admin-token"
     corpus, index = work / f"corpus-{size}", work / f"index-{size}"
     with serve(index, corpus, model, admin_token=token) as server:
         base = server.base

@@ -44,6 +44,14 @@ class BuildInProgress(QAError):
     """Another build holds the index's build lock."""
 
 
+class TooManyWaiting(BuildInProgress):
+    """So many admin requests already wait for the running build that this one is refused at once."""
+
+
+class StorageFull(QAError):
+    """The disk (or quota) holding the index or the corpus is full: nothing was changed."""
+
+
 class EmbeddingFailed(QAError):
     """The embedding stage could not finish (e.g. distributed workers failed beyond their retries)."""
 

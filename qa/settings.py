@@ -12,6 +12,10 @@ BUNDLED_MODEL = "m3e-small"
 # Chunking defaults (qa.indexing.chunking): about 2-4 sentences of news text, a sentence or so repeated.
 DEFAULT_CHUNK_SIZE = 240
 DEFAULT_CHUNK_OVERLAP = 90
+# The largest max_tokens a chat request may carry (422 beyond); QA_LLM_MAX_TOKENS caps what is asked of the upstream.
+LLM_MAX_TOKENS_LIMIT = 32_768
+# A shorter admin token can be guessed: the server refuses to start with one (qa.api.routes.admin).
+MIN_ADMIN_TOKEN_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -54,7 +58,30 @@ class Settings(BaseSettings):
     )
     llm_model: str | None = Field(None, description="Model name sent to the upstream (required with llm_base_url).")
     llm_api_key: SecretStr | None = Field(None, description="API key for the upstream, if it needs one.")
-    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the upstream before falling back.")
+    llm_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for the upstream's reply to start, and between two streamed pieces, before "
+        "falling back to the extractive answer.",
+    )
+    llm_deadline: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="Seconds one generated answer may take in all; beyond, the extractive answer is given "
+        "(appended, when part of the answer was streamed already).",
+    )
+    llm_max_chars: int = Field(
+        4000, ge=1, le=1_000_000, description="Characters a generated answer may have; beyond, as for llm_deadline."
+    )
+    llm_max_tokens: int = Field(
+        1024,
+        ge=1,
+        le=LLM_MAX_TOKENS_LIMIT,
+        description="Tokens asked of the upstream per answer: a chat request's max_tokens is capped to it, and it "
+        "is sent when the request gives none.",
+    )
     # Index lifecycle: versions, builds, live reload, admin API.
     keep_versions: int = Field(3, ge=2, le=1000, description="Index versions kept on disk (current one included).")
     build_lock_timeout: float = Field(
@@ -64,7 +91,9 @@ class Settings(BaseSettings):
         1.0, ge=0, description="Seconds between checks for a new index version in the server (0: off)."
     )
     admin_token: SecretStr | None = Field(
-        None, description="Bearer token of the admin API (POST/DELETE /articles, /admin/*); unset: disabled."
+        None,
+        description="Bearer token of the admin API (POST/DELETE /articles, /admin/*), at least "
+        f"{MIN_ADMIN_TOKEN_CHARS} characters; unset, empty or only whitespace: disabled.",
     )
     # Scale-out (qa/embedders/ray.py, qa/api/serve.py): serving processes, memory-mapped indexes, embedding on Ray.
     workers: int = Field(1, ge=1, le=64, description="Server worker processes sharing the index (uvicorn workers).")
@@ -88,7 +117,39 @@ class Settings(BaseSettings):
     )
     query_cache: int = Field(1024, ge=0, description="Question vectors remembered per server process (0: none).")
 
-    # Reliability and security of the HTTP layer (qa/api/middleware.py).
+    # Reliability and security of the HTTP layer (qa/api/middleware.py, qa/api/serve.py).
+    limit_concurrency: int = Field(
+        256,
+        ge=1,
+        le=1_000_000,
+        description="Connections a server process holds at once (idle kept-alive ones included); beyond, requests "
+        "get 503 at once. python server.py; under uvicorn: --limit-concurrency.",
+    )
+    timeout_keep_alive: int = Field(
+        5,
+        ge=1,
+        le=3600,
+        description="Seconds an idle kept-alive connection stays open. python server.py; under uvicorn: "
+        "--timeout-keep-alive.",
+    )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a request's headers before it gets 408 and the connection is "
+        "closed. python server.py only (uvicorn has no such option: use a reverse proxy).",
+    )
+    docs: bool = Field(
+        False,
+        description="Serve the interactive API pages /docs and /redoc, which load their scripts from a CDN "
+        "(cdn.jsdelivr.net); off: only /openapi.json describes the API.",
+    )
+    admin_max_waiting: int = Field(
+        4,
+        ge=0,
+        le=1000,
+        description="Admin requests of one server process that may wait for its running build; more get 429 at once.",
+    )
     max_body_bytes: int = Field(1024 * 1024, ge=1, description="Largest request body accepted (413 beyond).")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

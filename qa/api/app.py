@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa.api import errors, middleware
+from qa.api.build_queue import BuildQueue
 from qa.api.reloader import IndexReloader, ServedIndex
 from qa.api.routes import admin, articles, ask, health, openai, web
 from qa.api.runtime import limit_threads
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     """Build the app. ``embedder`` may be passed in (tests); otherwise the configured model is loaded."""
     settings = settings or Settings()
+    problem = admin.token_problem(settings)
+    if problem is not None:
+        raise ValueError(problem)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +54,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         description="Ask questions in Chinese; answers cite the news articles they come from.",
         version="1.0.0",
         lifespan=lifespan,
+        # The interactive pages load their scripts and styles from a CDN: only when asked for (QA_DOCS).
+        docs_url="/docs" if settings.docs else None,
+        redoc_url="/redoc" if settings.docs else None,
     )
     errors.install(app)
     middleware.install(app, settings)
@@ -76,4 +83,5 @@ def _start(settings: Settings, embedder: Embedder | None) -> AppState:
     updater = IndexUpdater(
         settings.corpus_dir, settings.index_dir, embedder, tokenizer, BuildOptions.from_settings(settings)
     )
-    return AppState(settings, embedder, tokenizer, served, reloader, updater, create_chat(settings))
+    builds = BuildQueue(settings.admin_max_waiting, settings.build_lock_timeout)
+    return AppState(settings, embedder, tokenizer, served, reloader, updater, create_chat(settings), builds)

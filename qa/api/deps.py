@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from qa.answering.service import QAService
+from qa.api.build_queue import BuildQueue
 from qa.api.reloader import IndexReloader
 from qa.api.state import AppState
 from qa.chat.replies import Chat
@@ -46,8 +47,13 @@ def get_reloader(state: StateDep) -> IndexReloader:
     return state.reloader
 
 
+def get_builds(state: StateDep) -> BuildQueue:
+    return state.builds
+
+
 ServiceDep = Annotated[QAService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ChatDep = Annotated[Chat, Depends(get_chat)]
 UpdaterDep = Annotated[IndexUpdater, Depends(get_updater)]
 ReloaderDep = Annotated[IndexReloader, Depends(get_reloader)]
+BuildQueueDep = Annotated[BuildQueue, Depends(get_builds)]

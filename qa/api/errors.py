@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from qa.api.schemas.openai import error_body
-from qa.errors import ArticleNotFound, BuildInProgress, IndexStoreError, InvalidInput
+from qa.errors import ArticleNotFound, BuildInProgress, IndexStoreError, InvalidInput, StorageFull, TooManyWaiting
 from qa.ingest.jsonl import ARTICLE_ID_RE, ARTICLE_ID_RULE
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,8 @@ def http_problem(request: Request, exc: StarletteHTTPException) -> Problem:
     if exc.status_code == 400 and exc.__cause__ is not None:  # the body could not be parsed
         return Problem(422, _body_problem(exc.__cause__))
     if exc.status_code == 404 and exc.detail == "Not Found":  # no route at this path
-        return Problem(404, f"no such endpoint: {method} {path} (the API is described at /docs)", code="not_found")
+        message = f"no such endpoint: {method} {path} (the API is described at /openapi.json)"
+        return Problem(404, message, code="not_found")
     if exc.status_code == 405:
         allowed = _allowed_methods(request, headers.pop("Allow", headers.pop("allow", "")))
         headers["Allow"] = ", ".join(allowed)
@@ -156,8 +157,12 @@ def domain_problem(exc: Exception) -> Problem | None:
         return Problem(503, f"index not available: {exc}", code="index_not_ready")
     if isinstance(exc, InvalidInput):
         return Problem(422, str(exc))
+    if isinstance(exc, TooManyWaiting):
+        return Problem(429, str(exc), code="too_many_waiting", headers={"Retry-After": "5"})
     if isinstance(exc, BuildInProgress):
         return Problem(409, str(exc))
+    if isinstance(exc, StorageFull):
+        return Problem(507, str(exc), code="storage_full")
     return None
 
 
@@ -179,6 +184,6 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
-    for kind in (ArticleNotFound, IndexStoreError, InvalidInput, BuildInProgress):
+    for kind in (ArticleNotFound, IndexStoreError, InvalidInput, BuildInProgress, StorageFull):
         app.add_exception_handler(kind, _domain)
     app.add_exception_handler(Exception, _unexpected)

@@ -4,7 +4,8 @@ Routes read ``ServedIndex.service`` once per request (``ServiceDep``) and use th
 so each response comes from one complete version. The reloader loads the version ``CURRENT`` names
 in a worker thread while the old service keeps answering, then replaces ``ServedIndex.service``. A
 version that fails to load (missing, truncated or garbage files, a bad manifest) is logged and
-skipped; the old one keeps serving and ``/health`` reports the problem in ``problem``.
+skipped; the old one keeps serving and ``/health`` reports the problem in ``problem``. A server with
+nothing to serve yet (at startup) falls back to the newest older version that loads.
 """
 
 import asyncio
@@ -14,7 +15,7 @@ from pathlib import Path
 from qa.answering.service import QAService
 from qa.embedders.protocol import Embedder
 from qa.errors import IndexNotReady
-from qa.index.store import current_version_dir, load_version
+from qa.index.store import POINTER, VERSIONS, current_version_dir, load_version, version_names
 from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,10 @@ class IndexReloader:
         return QAService(data, self._embedder, self._tokenizer, self._candidates)
 
     async def reload(self, retry_failed: bool = True) -> str | None:
-        """Serve the version ``CURRENT`` names if it is not served yet; returns the served version."""
+        """Serve the version ``CURRENT`` names if it is not served yet; returns the served version.
+
+        With nothing served yet and ``CURRENT``'s version unusable (e.g. damaged by a power cut), the newest
+        kept version that loads is served instead, and ``problem`` says so."""
         async with self._lock:
             try:
                 target = current_version_dir(self._index_dir)
@@ -79,10 +83,13 @@ class IndexReloader:
                     self._served.problem = str(exc)
                 return self.served_version
             except Exception as exc:
-                problem = self._problem(str(exc))
-                if problem != self._served.problem:  # once, not at every check
-                    logger.error("cannot read the index pointer: %s", exc)
-                self._served.problem = problem
+                if self._failed == POINTER and not retry_failed:
+                    return self.served_version
+                self._failed = POINTER
+                logger.error("cannot read the index pointer: %s", exc)
+                if self._served.service is None and await self._fall_back(None, str(exc)):
+                    return self.served_version
+                self._served.problem = self._problem(str(exc))
                 return self.served_version
             if target.name == self.served_version:  # e.g. CURRENT was rolled back after a bad version
                 self._served.problem = None
@@ -94,26 +101,47 @@ class IndexReloader:
                 service = await asyncio.to_thread(self._load, target)
             except Exception as exc:
                 self._failed = target.name
+                reason = f"cannot load {target.name}: {exc}"
                 if self._served.service is None:
-                    self._served.problem = str(exc)
-                    logger.error("not serving answers: %s", exc)
+                    if not await self._fall_back(target.name, reason):
+                        self._served.problem = str(exc)
+                        logger.error("not serving answers: %s", exc)
                 else:
-                    logger.error("keeping version %s: cannot load %s: %s", self.served_version, target.name, exc)
-                    self._served.problem = self._problem(f"cannot load {target.name}: {exc}")
+                    logger.error("keeping version %s: %s", self.served_version, reason)
+                    self._served.problem = self._problem(reason)
                 return self.served_version
-            previous = self.served_version
-            self._served.service = service  # the swap: one assignment
-            self._served.problem = None
-            self._failed = None
-            data = service.data
-            logger.info(
-                "serving index %s (was %s): %d articles, %d chunks",
-                data.version,
-                previous,
-                len(data.articles),
-                len(data.chunks),
-            )
-            return data.version
+            self._swap(service)
+            return self.served_version
+
+    def _swap(self, service: QAService) -> None:
+        previous = self.served_version
+        self._served.service = service  # the swap: one assignment
+        self._served.problem = None
+        self._failed = None
+        data = service.data
+        logger.info(
+            "serving index %s (was %s): %d articles, %d chunks",
+            data.version,
+            previous,
+            len(data.articles),
+            len(data.chunks),
+        )
+
+    async def _fall_back(self, skip: str | None, reason: str) -> bool:
+        """Serve the newest kept version other than ``skip`` that loads; False when none does."""
+        for name in reversed(version_names(self._index_dir)):
+            if name == skip:
+                continue
+            try:
+                service = await asyncio.to_thread(self._load, self._index_dir / VERSIONS / name)
+            except Exception as exc:
+                logger.error("older version %s cannot be loaded either: %s", name, exc)
+                continue
+            self._served.service = service
+            self._served.problem = f"{reason}; serving older version {name} instead"
+            logger.error("%s; serving older version %s instead", reason, name)
+            return True
+        return False
 
     async def watch(self, interval: float) -> None:
         """Check the pointer every ``interval`` seconds (other processes, e.g. the CLI, switch it)."""

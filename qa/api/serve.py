@@ -12,11 +12,14 @@ within ``QA_RELOAD_INTERVAL`` seconds.
 import argparse
 import functools
 import logging
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 
 from qa.api.app import create_app
+from qa.api.connections import protocol
+from qa.api.routes.admin import token_problem
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -36,10 +39,24 @@ def worker_app() -> FastAPI:
     return create_app(settings)
 
 
+def connection_limits(settings: Settings) -> dict[str, Any]:
+    """uvicorn options bounding what clients can hold: connections per process, idle and header-read time.
+
+    Under ``uvicorn server:app`` pass ``--limit-concurrency`` and ``--timeout-keep-alive`` yourself; the
+    header deadline needs ``python server.py`` (qa.api.connections) or a reverse proxy."""
+    return {
+        "limit_concurrency": settings.limit_concurrency,
+        "timeout_keep_alive": settings.timeout_keep_alive,
+        "http": protocol(settings.header_timeout),
+    }
+
+
 def run(settings: Settings) -> None:
     """Serve with ``settings.workers`` processes (one: in this process)."""
+    limits = connection_limits(settings)
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+        app = create_app(settings)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, **limits)
         return
     if settings.reload_interval <= 0:
         logger.warning(
@@ -55,6 +72,7 @@ def run(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level,
         timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT,
+        **limits,
     )
 
 
@@ -70,6 +88,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         settings = Settings(**{**_explicit(defaults), "host": args.host, "port": args.port, "workers": args.workers})
     except ValueError as exc:  # a pydantic ValidationError names the field and the value
         parser.error(str(exc))
+    problem = token_problem(settings)
+    if problem is not None:
+        parser.error(problem)
     logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
     run(settings)  # QA_WORKERS processes
     return 0

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from qa.api.build_queue import BuildQueue
 from qa.api.reloader import IndexReloader, ServedIndex
 from qa.chat.replies import Chat
 from qa.embedders.protocol import Embedder
@@ -21,3 +22,4 @@ class AppState:
     reloader: IndexReloader
     updater: IndexUpdater  # the admin API's builds
     chat: Chat
+    builds: BuildQueue  # admin requests wait here for the running build, not in a worker thread each

@@ -130,23 +130,52 @@ def _describe(exc: BaseException) -> str:
 
 
 class Generator:
-    """Writes answers with an OpenAI-compatible upstream (the official ``openai`` client)."""
+    """Writes answers with an OpenAI-compatible upstream (the official ``openai`` client).
 
-    def __init__(self, base_url: str, model: str, api_key: str | None, timeout: float) -> None:
+    Bounded whatever the upstream does: ``timeout`` seconds for the reply to start (a whole non-streamed
+    reply) and between two streamed pieces, ``deadline`` seconds for the whole answer, ``max_chars``
+    characters of it, and ``max_tokens`` asked for (a client's ``max_tokens`` is capped to it). An upstream
+    that overruns raises ``GeneratorError``: the caller answers extractively instead."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None,
+        timeout: float,
+        *,
+        deadline: float = 60.0,
+        max_chars: int = 4000,
+        max_tokens: int = 1024,
+    ) -> None:
         if not model:
             raise ValueError("QA_LLM_MODEL must be set when QA_LLM_BASE_URL is")
-        if timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {timeout}")
+        for name, value in (("timeout", timeout), ("deadline", deadline), ("max_chars", max_chars)):
+            if value <= 0:
+                raise ValueError(f"{name} must be positive, got {value}")
+        if max_tokens < 1:
+            raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
         self.base_url = base_url
         self.model = model
         self.timeout = timeout
+        self.deadline = deadline
+        self.max_chars = max_chars
+        self.max_tokens = max_tokens
         # No retries: a slow or failing upstream should fall back quickly, not multiply the wait.
         self._client = AsyncOpenAI(base_url=base_url, api_key=api_key or "unused", timeout=timeout, max_retries=0)
 
-    async def complete(self, messages: list[dict[str, str]], options: GenerationOptions | None = None) -> str:
+    def _params(self, options: GenerationOptions | None) -> dict[str, Any]:
         params = (options or GenerationOptions()).params()
+        params["max_tokens"] = min(params.get("max_tokens", self.max_tokens), self.max_tokens)
+        return params
+
+    def _too_long(self) -> GeneratorError:
+        return GeneratorError(f"upstream {self.base_url} wrote more than {self.max_chars} characters")
+
+    async def complete(self, messages: list[dict[str, str]], options: GenerationOptions | None = None) -> str:
+        params = self._params(options)
         try:
-            with anyio.fail_after(self.timeout):
+            with anyio.fail_after(min(self.timeout, self.deadline)):
                 response = await self._client.chat.completions.create(
                     model=self.model, messages=messages, stream=False, **params
                 )
@@ -155,22 +184,43 @@ class Generator:
         content = response.choices[0].message.content if response.choices else None
         if not content or not content.strip():
             raise GeneratorError(f"upstream {self.base_url} returned no text")
+        if len(content) > self.max_chars:
+            raise self._too_long()
         return content
 
     async def stream(
         self, messages: list[dict[str, str]], options: GenerationOptions | None = None
     ) -> AsyncIterator[str]:
-        """The upstream's text deltas as they arrive. Each read waits at most ``timeout`` seconds."""
-        params = (options or GenerationOptions()).params()
+        """The upstream's text deltas as they arrive, within the bounds (see the class)."""
+        params = self._params(options)
+        deadline = anyio.current_time() + self.deadline
+        written = 0
         try:
-            with anyio.fail_after(self.timeout):
+            with anyio.fail_after(min(self.timeout, self.deadline)):
                 stream = await self._client.chat.completions.create(
                     model=self.model, messages=messages, stream=True, **params
                 )
             async with stream:
-                async for chunk in stream:
+                chunks = aiter(stream)
+                while True:
+                    # Each wait is bounded separately: a scope around a ``yield`` would span the consumer's code.
+                    left = deadline - anyio.current_time()
+                    try:
+                        with anyio.fail_after(max(0.0, min(self.timeout, left))):
+                            chunk = await anext(chunks)
+                    except StopAsyncIteration:
+                        break
+                    except TimeoutError:
+                        if anyio.current_time() < deadline:
+                            raise
+                        raise GeneratorError(
+                            f"upstream {self.base_url} did not finish within {self.deadline:g} s"
+                        ) from None
                     for choice in chunk.choices:
                         if choice.delta and choice.delta.content:
+                            written += len(choice.delta.content)
+                            if written > self.max_chars:
+                                raise self._too_long()
                             yield choice.delta.content
         except (openai.OpenAIError, TimeoutError) as exc:
             raise GeneratorError(f"upstream {self.base_url} {_describe(exc)}") from exc

@@ -197,6 +197,14 @@ def create_chat(settings: Settings) -> Chat:
     generator = None
     if settings.llm_base_url:
         api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        generator = Generator(settings.llm_base_url, settings.llm_model or "", api_key, settings.llm_timeout)
+        generator = Generator(
+            settings.llm_base_url,
+            settings.llm_model or "",
+            api_key,
+            settings.llm_timeout,
+            deadline=settings.llm_deadline,
+            max_chars=settings.llm_max_chars,
+            max_tokens=settings.llm_max_tokens,
+        )
         logger.info("answers are written by %s at %s", settings.llm_model, settings.llm_base_url)
     return Chat(FollowUpResolver(), generator)

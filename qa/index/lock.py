@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qa.errors import BuildInProgress
+from qa.index.durable import make_dirs
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def build_lock(index_root: Path, timeout: float = 30.0) -> Iterator[None]:
     """
     if timeout < 0:
         raise ValueError(f"timeout must be >= 0 seconds, got {timeout}")
-    index_root.mkdir(parents=True, exist_ok=True)
+    make_dirs(index_root)  # durable: a version written into it must not lose its folder to a power cut
     path = index_root / LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -50,7 +51,7 @@ def build_lock(index_root: Path, timeout: float = 30.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise BuildInProgress(
-                        f"another build is running on {index_root} ({_holder(path)}); "
+                        f"another build is running on this index ({_holder(path)}); "
                         f"gave up after waiting {timeout:g} s: try again when it has finished"
                     ) from None
                 if not waited:

@@ -21,6 +21,7 @@ Layout::
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ import orjson
 
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
 from qa.index.dense import DenseIndex
+from qa.index.durable import fsync_dir, fsync_tree, make_dirs
 from qa.index.jsonl import RowCopy, read_rows, write_rows
 from qa.index.sparse import SparseIndex
 from qa.index.terms import FILE as TERMS
@@ -50,6 +52,7 @@ PARTS = ("manifest.json", ARTICLES, CHUNKS, "dense.faiss", "bm25")
 WORDS = "words.txt"
 SOURCES = "sources.json"  # optional part: versions written before it existed lack it
 STAGING_PREFIX = ".tmp-"
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/'\"]+/)+([^\s/'\"]*)")
 
 
 @dataclass
@@ -97,22 +100,32 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [orjson.loads(line) for line in handle if line.strip()]
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_version(index_root: Path, data: IndexData) -> Path:
-    """Write ``data`` as a new complete version folder and return it (not yet current)."""
+    """Write ``data`` as a new complete version folder and return it (not yet current).
+
+    Every file and folder of the version is on disk (fsynced) before it gets its final name, so a
+    version that ``CURRENT`` can name survives a power cut whole. A failed write leaves nothing behind."""
     versions = index_root / VERSIONS
-    versions.mkdir(parents=True, exist_ok=True)
+    make_dirs(versions)
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staging = versions / f"{STAGING_PREFIX}{name}-{os.getpid()}"
     staging.mkdir()
     manifest = {**data.manifest, "version": name}
+    try:
+        offsets = _write_parts(staging, data, manifest)
+        fsync_tree(staging)
+        final = versions / name
+        os.replace(staging, final)
+        fsync_dir(versions)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    data.manifest, data.offsets, data.copies = manifest, offsets, {}
+    return final
+
+
+def _write_parts(staging: Path, data: IndexData, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Every part of a version into ``staging``; returns where each JSON Lines row starts."""
     # Article and Chunk are dataclasses whose fields are their to_dict(): orjson writes them directly.
     offsets = {
         part: write_rows(staging / part, rows, data.copies.get(part))
@@ -127,22 +140,17 @@ def write_version(index_root: Path, data: IndexData) -> Path:
         data.terms.save(staging / TERMS)
     # The manifest goes last: a folder without one was never finished.
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    _fsync_dir(staging)
-    final = versions / name
-    os.replace(staging, final)
-    _fsync_dir(versions)
-    data.manifest, data.offsets, data.copies = manifest, offsets, {}
-    return final
+    return offsets
 
 
 def set_current(index_root: Path, version_dir: Path) -> None:
-    """Make ``version_dir`` the served version in one atomic step."""
+    """Make ``version_dir`` the served version in one atomic, durable step."""
     tmp = index_root / f".{POINTER}.{os.getpid()}"
     tmp.write_text(version_dir.name + "\n", encoding="utf-8")
     with tmp.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, index_root / POINTER)
-    _fsync_dir(index_root)
+    fsync_dir(index_root)
 
 
 def save_index(index_root: Path, data: IndexData) -> Path:
@@ -157,11 +165,11 @@ def current_version_dir(index_root: Path) -> Path:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        raise IndexNotReady(f"no index in {index_root}: build one with `python build_index.py`") from None
+        raise IndexNotReady("no index has been built yet: build one with `python build_index.py`") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndexStoreError(f"{pointer} cannot be read: {exc}") from exc
+        raise IndexStoreError(f"the index pointer {POINTER} cannot be read ({_reason(exc, index_root)})") from exc
     if not name or "/" in name or name.startswith("."):
-        raise IndexStoreError(f"{pointer} is corrupt: {name!r} is not a version name")
+        raise IndexStoreError(f"the index pointer {POINTER} is corrupt: {name[:100]!r} is not a version name")
     return index_root / VERSIONS / name
 
 
@@ -169,12 +177,12 @@ def check_compatible(manifest: dict[str, Any], model: str | None, source: Path) 
     """Raise ``IndexIncompatible`` when the index cannot be searched with this code and model."""
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexIncompatible(
-            f"{source} has index format {manifest.get('format_version')!r}, this version reads "
+            f"index version {source.name} has index format {manifest.get('format_version')!r}, this version reads "
             f"{FORMAT_VERSION}: rebuild with `python build_index.py --full`"
         )
     if model is not None and manifest.get("model") != model:
         raise IndexIncompatible(
-            f"{source} was built with model {manifest.get('model')!r} but QA_MODEL is {model!r}: "
+            f"index version {source.name} was built with model {manifest.get('model')!r} but QA_MODEL is {model!r}: "
             "rebuild the index or set QA_MODEL to the index's model"
         )
 
@@ -186,9 +194,18 @@ def _read_part(version_dir: Path, part: str, read: Callable[[Path], Any]) -> Any
     except IndexStoreError:
         raise
     except Exception as exc:  # any parse or read failure means the file is damaged
-        reason = " ".join(str(exc).split())
-        reason = reason if len(reason) <= 200 else reason[:200] + "..."
-        raise IndexStoreError(f"index version {version_dir} is damaged: {part} cannot be read ({reason})") from exc
+        reason = _reason(exc, version_dir.parent)
+        raise IndexStoreError(f"index version {version_dir.name} is damaged: {part} cannot be read ({reason})") from exc
+
+
+def _reason(exc: BaseException, folder: Path) -> str:
+    """``exc``'s message on one line, short, with paths relative to ``folder``: messages reach /health and 503s,
+    which must not show where the server keeps its files."""
+    text = " ".join(str(exc).split())
+    for base in {str(folder), str(folder.resolve())}:
+        text = text.replace(base + os.sep, "")
+    text = _ABSOLUTE_PATH.sub(lambda m: m[1], text)  # any other path: its last part
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -206,10 +223,10 @@ def load_version(version_dir: Path, model: str | None = None, mmap: bool = False
     mapped file that a later build deletes stays readable until it is unmapped.
     """
     if not version_dir.is_dir():
-        raise IndexStoreError(f"index version {version_dir.name} does not exist (no folder {version_dir})")
+        raise IndexStoreError(f"index version {version_dir.name} does not exist")
     missing = [part for part in PARTS if not (version_dir / part).exists()]
     if missing:
-        raise IndexStoreError(f"index version {version_dir} is incomplete: missing {', '.join(missing)}")
+        raise IndexStoreError(f"index version {version_dir.name} is incomplete: missing {', '.join(missing)}")
     manifest = _read_part(version_dir, "manifest.json", _manifest)
     check_compatible(manifest, model, version_dir)
     articles = _read_part(version_dir, "articles.jsonl", lambda p: [Article.from_dict(r) for r in _read_jsonl(p)])
@@ -220,7 +237,7 @@ def load_version(version_dir: Path, model: str | None = None, mmap: bool = False
     expected = (manifest.get("articles"), manifest.get("chunks"), len(dense), dense.dimension, sparse.documents)
     if counts != expected:
         raise IndexStoreError(
-            f"index version {version_dir} is inconsistent: manifest says {expected[:2]} articles/chunks, "
+            f"index version {version_dir.name} is inconsistent: manifest says {expected[:2]} articles/chunks, "
             f"files hold {counts[:2]}, dense index {len(dense)} rows of {dense.dimension}-d, "
             f"keyword index {sparse.documents} documents"
         )
@@ -232,7 +249,7 @@ def load_version(version_dir: Path, model: str | None = None, mmap: bool = False
             bodies[chunk.article_id] = article.body
         if article is None or bodies[chunk.article_id][chunk.start : chunk.end] != chunk.text:
             raise IndexStoreError(
-                f"index version {version_dir} is inconsistent: chunk {chunk.id!r} does not match its article"
+                f"index version {version_dir.name} is inconsistent: chunk {chunk.id!r} does not match its article"
             )
     words = _read_part(version_dir, WORDS, read_words_file)
     return IndexData(by_id, chunks, dense, sparse, manifest, words)

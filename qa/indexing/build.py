@@ -23,6 +23,7 @@ from pathlib import Path
 from qa.embedders.protocol import Embedder
 from qa.index.chunk_cache import CACHE_FILE, ChunkCache, trim_cache
 from qa.index.dense import DenseIndex
+from qa.index.durable import full_disk_reported
 from qa.index.lock import build_lock
 from qa.index.sparse import SparseIndex
 from qa.index.store import (
@@ -81,7 +82,7 @@ def update_index(
     # An update makes and drops hundreds of thousands of small objects (chunks, articles, JSON rows) and no
     # reference cycles; the cyclic collector would walk every live object again and again meanwhile (about
     # a second at 100k chunks). Reference counting still frees everything as it goes.
-    with _cyclic_gc_paused():
+    with _cyclic_gc_paused(), full_disk_reported("index", index_dir):
         return _update_index(
             corpus_dir, index_dir, embedder, tokenizer, options or BuildOptions(), full=full, memory=memory
         )

@@ -1,7 +1,8 @@
 """Changes the admin API makes to the corpus folder, and the list of deleted articles.
 
 - An article added through the API is one JSON Lines file, ``corpus/api/<id>.jsonl``, written
-  atomically (temporary file, fsync, rename). Adding it again replaces it.
+  atomically and durably (temporary file, fsync, rename, fsync of the folder; ``qa.index.durable``).
+  Adding it again replaces it.
 - Deleting removes that file. An article that lives in another file (a newspaper page, a JSON Lines
   file the operator dropped in) is not edited: its id goes into ``corpus/.deleted`` (one id per line,
   ``#`` comments allowed), which every build honours, so it stays deleted across rebuilds until the
@@ -12,13 +13,12 @@ Paths are built only from validated article ids and checked to stay inside ``cor
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from qa.errors import InvalidInput
+from qa.index import durable
 from qa.ingest.incremental import API_DIR
 from qa.ingest.jsonl import article_from_record, validate_article_id
 from qa.models import Article
@@ -30,22 +30,12 @@ MAX_ARTICLES_PER_REQUEST = 1000
 
 
 def atomic_write(path: Path, data: bytes | None) -> None:
-    """Replace ``path`` with ``data`` in one step (or remove it when ``data`` is None)."""
+    """Replace ``path`` with ``data`` in one step (or remove it when ``data`` is None), durably: on disk,
+    folder entry included, before this returns (the API acknowledges an edit only after that)."""
     if data is None:
-        path.unlink(missing_ok=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes it owner-only; corpus files are ordinary files
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        durable.remove(path)
+    else:
+        durable.write_atomic(path, data)
 
 
 def read_deleted(corpus_dir: Path) -> set[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from qa.embedders.protocol import Embedder
 from qa.errors import ArticleNotFound
+from qa.index.durable import full_disk_reported
 from qa.index.lock import build_lock
 from qa.index.store import current_version_dir, read_articles, read_sources
 from qa.indexing.build import update_index
@@ -74,12 +75,13 @@ class IndexUpdater:
             paths = [api_path(self.corpus_dir, article.id) for article, _ in parsed]
             saved = snapshot([*paths, self.corpus_dir / DELETED_FILE])
             try:
-                for path, (_, record) in zip(paths, parsed):
-                    atomic_write(path, encode_record(record))
-                ids = [article.id for article, _ in parsed]
-                deleted = read_deleted(self.corpus_dir)
-                if deleted & set(ids):  # added again: no longer deleted
-                    write_deleted(self.corpus_dir, deleted - set(ids))
+                with full_disk_reported("corpus", self.corpus_dir):
+                    for path, (_, record) in zip(paths, parsed):
+                        atomic_write(path, encode_record(record))
+                    ids = [article.id for article, _ in parsed]
+                    deleted = read_deleted(self.corpus_dir)
+                    if deleted & set(ids):  # added again: no longer deleted
+                        write_deleted(self.corpus_dir, deleted - set(ids))
                 summary = self._build()
             except BaseException:
                 restore(saved)
@@ -98,9 +100,10 @@ class IndexUpdater:
             deleted_path = self.corpus_dir / DELETED_FILE
             saved = snapshot([path, deleted_path])
             try:
-                path.unlink(missing_ok=True)
-                if elsewhere:  # a file we do not own: remember the deletion instead of editing it
-                    write_deleted(self.corpus_dir, read_deleted(self.corpus_dir) | {article_id})
+                with full_disk_reported("corpus", self.corpus_dir):
+                    atomic_write(path, None)
+                    if elsewhere:  # a file we do not own: remember the deletion instead of editing it
+                        write_deleted(self.corpus_dir, read_deleted(self.corpus_dir) | {article_id})
                 summary = self._build()
             except BaseException:
                 restore(saved)

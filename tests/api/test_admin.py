@@ -20,7 +20,7 @@ from qa.settings import Settings
 from qa.testing.generated import article, question, write_corpus, write_jsonl
 from qa.testing.samples import RONG_TITLE, SAMPLE_PAGE
 
-TOKEN = "s3cret-token"
+TOKEN = "s3cret-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

@@ -13,7 +13,7 @@ from qa.testing.samples import SAMPLE_PAGE
 
 pytestmark = pytest.mark.model
 
-AUTH = {"Authorization": "Bearer answers-token"}
+AUTH = {"Authorization": "Bearer answers-admin-token"}
 ARTICLE = {
     "id": "2024-06-03-mars",
     "title": "天问三号探测器成功着陆火星",
@@ -32,7 +32,7 @@ def client(tmp_path: Path, model, tokenizer):
     corpus.mkdir()
     shutil.copy(SAMPLE_PAGE, corpus / SAMPLE_PAGE.name)
     build_index(corpus, index, model, tokenizer)
-    settings = Settings(corpus_dir=corpus, index_dir=index, admin_token="answers-token", reload_interval=0)
+    settings = Settings(corpus_dir=corpus, index_dir=index, admin_token="answers-admin-token", reload_interval=0)
     with TestClient(create_app(settings, embedder=model)) as client:
         yield client
 

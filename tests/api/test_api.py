@@ -85,9 +85,14 @@ def test_health_reports_the_index(client):
     assert body["model"] == "m3e-small" and body["built_at"]
 
 
-def test_docs_are_served(client):
-    assert client.get("/docs").status_code == 200
+def test_the_interactive_docs_are_off_unless_asked_for(client, sample_index_dir: Path, model):
+    # Their pages load scripts from a CDN: a server does not make browsers do that unless QA_DOCS says so.
+    for path in ("/docs", "/redoc"):
+        response = client.get(path)
+        assert response.status_code == 404 and "described at /openapi.json" in response.json()["message"]
     assert "/ask" in client.get("/openapi.json").json()["paths"]
+    with TestClient(create_app(Settings(index_dir=sample_index_dir, docs=True), embedder=model)) as with_docs:
+        assert with_docs.get("/docs").status_code == 200 and with_docs.get("/redoc").status_code == 200
 
 
 def test_without_an_index_ask_is_503_and_health_says_so(tmp_path: Path, model):

@@ -207,3 +207,21 @@ def test_an_unexpected_error_is_a_generic_500_logged_with_a_reference(index_dir,
             assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
         # The server goes on answering.
         assert client.post("/ask", json={"question": "项目总投资多少亿元？"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "field,value,words",
+    [
+        ("max_tokens", 10**30, "less than or equal to 32768"),
+        ("max_tokens", 32769, "less than or equal to 32768"),
+        ("max_tokens", 0, "greater than or equal to 1"),
+        ("max_tokens", "100", "valid integer"),
+        ("max_completion_tokens", 10**9, "less than or equal to 32768"),
+    ],
+)
+def test_a_bad_max_tokens_gets_422_naming_the_field(client, field, value, words):
+    payload = {"messages": [{"role": "user", "content": "你好"}], field: value}
+    response = client.post("/v1/chat/completions", json=payload)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["param"] == field and error["message"].startswith(f"{field}:") and words in error["message"]

@@ -1,7 +1,10 @@
 """Security of the HTTP layer: the admin token, CORS, and staying inside the corpus and index folders."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ from qa.indexing.build import build_index
 from qa.ingest.jsonl import validate_article_id
 from qa.settings import Settings
 from qa.testing.generated import article, write_corpus
+from qa.testing.ports import free_port
+from qa.testing.samples import ROOT
 
 TOKEN = "a-long-admin-token-for-tests"
 
@@ -223,3 +228,17 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(dirs, tokenizer):
     summary = build_index(corpus, index, HashEmbedder(), tokenizer)
     assert "bad-\ufffd-name.jsonl: file name is not valid UTF-8; rename the file" in summary.skipped
     assert summary.articles == 10
+
+
+@pytest.mark.parametrize("token", ["tiny-token", "  fifteen-chars!!  "])  # whitespace around it does not count
+def test_a_short_admin_token_stops_the_app_from_starting(dirs, token):
+    with pytest.raises(ValueError, match=r"^QA_ADMIN_TOKEN is 1[05] characters long: use at least 16 random"):
+        make_client(dirs, admin_token=token)
+
+
+def test_a_short_admin_token_stops_the_server_with_a_clear_message(tmp_path: Path):
+    env = {**os.environ, "QA_ADMIN_TOKEN": "tiny-token", "QA_INDEX_DIR": str(tmp_path), "QA_PORT": str(free_port())}
+    done = subprocess.run([sys.executable, "server.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "error: QA_ADMIN_TOKEN is 10 characters long: use at least 16 random characters" in done.stderr
+    assert "tiny-token" not in done.stderr + done.stdout  # the message never shows the token

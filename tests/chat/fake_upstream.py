@@ -3,7 +3,9 @@
 It answers like a grounded model would, from the numbered sources in the prompt it receives: the sentence
 of the source that shares most words with the question, followed by that source's [n] marker and one
 marker pointing at no source (which the service must remove). ``mode`` makes it fail instead: "error"
-(HTTP 500), "slow" (no reply for ``delay`` seconds), "cutoff" (streams part of the answer, then stalls).
+(HTTP 500), "slow" (no reply for ``delay`` seconds), "cutoff" (streams part of the answer, then stalls),
+"drip" (streams a character every ``delay`` seconds, forever), "endless" (streams as fast as it can, forever;
+not streamed: 100,000 characters).
 """
 
 import asyncio
@@ -30,7 +32,7 @@ _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 
 @dataclass
 class UpstreamState:
-    mode: str = "answer"  # answer | refuse | error | slow | cutoff
+    mode: str = "answer"  # answer | refuse | error | slow | cutoff | drip | endless
     delay: float = 5.0
     url: str = ""  # set by running_upstream
     requests: list[dict] = field(default_factory=list)
@@ -63,6 +65,8 @@ def create_upstream(state: UpstreamState) -> FastAPI:
             await asyncio.sleep(state.delay)
         prompt = body["messages"][-1]["content"]
         text = "抱歉，现有新闻资料中没有找到这个问题的答案。" if state.mode == "refuse" else grounded_answer(prompt)
+        if state.mode == "endless" and not body.get("stream"):
+            text = "很长" * 50_000
         ident, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not body.get("stream"):
             message = {"role": "assistant", "content": text}
@@ -90,6 +94,9 @@ def create_upstream(state: UpstreamState) -> FastAPI:
 
         async def events() -> AsyncIterator[str]:
             yield chunk({"role": "assistant", "content": ""})
+            while state.mode in ("drip", "endless"):
+                yield chunk({"content": "很" if state.mode == "drip" else "很长的回答，"})
+                await asyncio.sleep(state.delay if state.mode == "drip" else 0)
             # Small pieces, so markers arrive split across chunks as they do from real models.
             for i in range(0, len(text), 3):
                 if state.mode == "cutoff" and i >= 6:

@@ -137,3 +137,66 @@ def test_an_unreachable_upstream_raises_generator_error():
             await generator.aclose()
 
     anyio.run(talk)
+
+
+def test_the_tokens_asked_of_the_upstream_are_capped(upstream):
+    state, url = upstream
+    messages = build_messages("荣氏家族给人民医院捐了多少钱？", SOURCES)
+
+    async def talk() -> None:
+        generator = Generator(url, "fake-model", None, timeout=5, max_tokens=100)
+        try:
+            for asked in (None, 50, 5000):
+                await generator.complete(messages, GenerationOptions(max_tokens=asked))
+        finally:
+            await generator.aclose()
+
+    anyio.run(talk)
+    assert [r["max_tokens"] for r in state.requests] == [100, 50, 100]
+
+
+async def drain(generator: Generator, messages: list[dict[str, str]]) -> tuple[str, GeneratorError | None]:
+    """What the stream yields, and the error that ended it (None: it finished); gives up after 20 s."""
+    pieces: list[str] = []
+    with anyio.fail_after(20):  # without bounds, the upstream would talk forever
+        try:
+            async for piece in generator.stream(messages):
+                pieces.append(piece)
+        except GeneratorError as exc:
+            return "".join(pieces), exc
+    return "".join(pieces), None
+
+
+def test_an_upstream_that_drips_forever_is_cut_at_the_deadline(upstream):
+    state, url = upstream
+    state.mode, state.delay = "drip", 0.1  # each piece well within the timeout between pieces
+
+    async def talk() -> tuple[str, GeneratorError | None]:
+        generator = Generator(url, "fake-model", None, timeout=1, deadline=1.5)
+        try:
+            return await drain(generator, build_messages("问题", SOURCES))
+        finally:
+            await generator.aclose()
+
+    started = time.monotonic()
+    text, error = anyio.run(talk)
+    assert time.monotonic() - started < 3
+    assert str(error) == f"upstream {url} did not finish within 1.5 s" and len(text) >= 5
+
+
+def test_an_upstream_that_talks_forever_is_cut_at_max_chars(upstream):
+    state, url = upstream
+    state.mode = "endless"
+    messages = build_messages("问题", SOURCES)
+
+    async def talk() -> tuple[str, GeneratorError | None]:
+        generator = Generator(url, "fake-model", None, timeout=5, deadline=30, max_chars=500)
+        try:
+            with pytest.raises(GeneratorError, match="wrote more than 500 characters"):
+                await generator.complete(messages)  # 100,000 characters at once
+            return await drain(generator, messages)
+        finally:
+            await generator.aclose()
+
+    text, error = anyio.run(talk)
+    assert str(error) == f"upstream {url} wrote more than 500 characters" and 490 <= len(text) <= 500

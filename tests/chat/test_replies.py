@@ -108,8 +108,8 @@ def upstream():
         yield state, url
 
 
-def generating_chat(resolver: FollowUpResolver, url: str, timeout: float = 5) -> Chat:
-    return Chat(resolver, Generator(url, "fake-model", None, timeout))
+def generating_chat(resolver: FollowUpResolver, url: str, timeout: float = 5, **limits) -> Chat:
+    return Chat(resolver, Generator(url, "fake-model", None, timeout, **limits))
 
 
 def test_the_generator_writes_the_answer_from_numbered_passages(followup_service, resolver, upstream):
@@ -169,3 +169,16 @@ def test_an_upstream_that_stalls_mid_answer_is_finished_with_the_extractive_pass
     n = int(text.rsplit("[", 1)[1].rstrip("]"))
     assert "1.1亿元" in reply.citations[n - 1].text  # the renumbered marker points at the passage
     assert any("mid-answer" in r.getMessage() for r in caplog.records)
+
+
+def test_an_upstream_that_overruns_is_replaced_by_the_extractive_answer(followup_service, resolver, upstream):
+    state, url = upstream
+    state.mode = "endless"
+    chat = generating_chat(resolver, url, deadline=10, max_chars=300)
+    prepared = chat.prepare(followup_service, "荣氏家族向江南大学捐资多少？", [])
+    reply, streamed, streamed_reply = reply_and_stream(chat, prepared)
+    assert not reply.generated and reply.text == prepared.timed.answer.text and "1.1亿元" in reply.text
+    # Streamed: what was sent stays, and the passage the extractive answer comes from follows.
+    text = "".join(streamed)
+    written, note, passage = text.partition(INTERRUPTED_NOTE)
+    assert note and len(written) <= 300 and "1.1亿元" in passage

@@ -21,7 +21,7 @@ from qa.testing.server import LiveServer, start_server
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "e2e-admin-token"
+TOKEN = "e2e-live-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

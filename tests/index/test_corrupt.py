@@ -16,6 +16,7 @@ from qa.index.store import POINTER, VERSIONS, current_version_dir, load_version,
 from qa.indexing.build import build_index
 from qa.settings import Settings
 from qa.testing.generated import question, write_corpus
+from qa.text.segmentation import Tokenizer
 
 
 def truncate(name: str, keep: float = 0.5) -> Callable[[Path], None]:
@@ -119,9 +120,9 @@ def make_client(corpus: Path, index: Path) -> TestClient:
     return TestClient(create_app(settings, embedder=HashEmbedder()), raise_server_exceptions=False)
 
 
-def wait_for_problem(client: TestClient, timeout: float = 10) -> dict:
-    deadline = time.monotonic() + timeout
-    while not (health := client.get("/health").json())["problem"]:
+def wait_for_problem(client: TestClient, done: Callable[[dict], bool] = lambda h: bool(h["problem"])) -> dict:
+    deadline = time.monotonic() + 10
+    while not done(health := client.get("/health").json()):
         assert time.monotonic() < deadline, "the server never noticed the damaged version"
         time.sleep(0.05)
     return health
@@ -172,3 +173,63 @@ def test_a_server_with_only_a_damaged_version_answers_503_saying_why(built, tmp_
         health = client.get("/health").json()
         assert health["status"] == "no_index" and expected in health["problem"]
         assert client.get("/articles/gen-00001").status_code == 503
+        for text in (response.text, chat.text, str(health)):  # the version's name, never where it is
+            assert_no_paths(text, tmp_path)
+
+
+@pytest.fixture
+def three_versions(built, tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A copy of ``built`` updated twice (articles 12-13, then 14-15): versions oldest first."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(built[0], corpus)
+    shutil.copytree(built[1], index)
+    for start in (12, 14):
+        write_corpus(corpus, 2, start=start)
+        build_index(corpus, index, HashEmbedder(), Tokenizer())
+    names = sorted(p.name for p in (index / VERSIONS).iterdir())
+    assert len(names) == 3 and current_version_dir(index).name == names[-1]
+    return corpus, index, names
+
+
+def assert_no_paths(text: str, tmp_path: Path) -> None:
+    assert str(tmp_path) not in text and "/versions/" not in text, text
+
+
+def test_a_server_starts_from_the_newest_older_version_when_the_current_one_is_damaged(three_versions, tmp_path: Path):
+    corpus, index, (oldest, older, newest) = three_versions
+    DAMAGE["truncated dense.faiss"][0](index / VERSIONS / newest)  # e.g. a power cut before the fix
+    with make_client(corpus, index) as client:
+        health = client.get("/health").json()
+        assert health["status"] == "ok" and health["version"] == older
+        assert health["problem"].startswith(f"cannot load {newest}: index version {newest} is damaged: dense.faiss")
+        assert health["problem"].endswith(f"serving older version {older} instead")
+        assert_no_paths(health["problem"], tmp_path)
+        answer = client.post("/ask", json={"question": question(13)}).json()
+        assert answer["citations"][0]["article_id"] == "gen-00013"  # the older version has it; 14-15 are missing
+    DAMAGE["missing bm25"][0](index / VERSIONS / older)
+    with make_client(corpus, index) as client:
+        assert client.get("/health").json()["version"] == oldest
+
+
+def test_a_server_starts_from_the_newest_version_when_current_is_unreadable(three_versions, tmp_path: Path):
+    corpus, index, names = three_versions
+    (index / POINTER).write_bytes(b"")  # a pointer whose content never reached the disk
+    with make_client(corpus, index) as client:
+        health = client.get("/health").json()
+        assert health["version"] == names[-1]
+        assert health["problem"] == (
+            f"the index pointer CURRENT is corrupt: '' is not a version name; serving older version {names[-1]} instead"
+        )
+
+
+def test_a_server_serving_nothing_falls_back_when_current_names_a_damaged_version(three_versions, tmp_path: Path):
+    corpus, index, (_, older, newest) = three_versions
+    (index / POINTER).unlink()
+    with make_client(corpus, index) as client:
+        health = client.get("/health").json()
+        assert health["status"] == "no_index"
+        assert health["problem"] == "no index has been built yet: build one with `python build_index.py`"
+        DAMAGE["garbage bm25 files"][0](index / VERSIONS / newest)
+        set_current(index, index / VERSIONS / newest)
+        health = wait_for_problem(client, lambda h: h["version"] is not None)
+        assert health["version"] == older and f"cannot load {newest}" in health["problem"]

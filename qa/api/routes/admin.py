@@ -13,12 +13,26 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
-from qa.api.deps import ReloaderDep, SettingsDep, UpdaterDep
+from qa.api.deps import BuildQueueDep, ReloaderDep, SettingsDep, UpdaterDep
 from qa.api.schemas.admin import ARTICLES_SCHEMA, BuildOut, ReindexRequest, UpdateOut
 from qa.api.schemas.ask import BODY_ERRORS, ERROR
 from qa.ingest.jsonl import ARTICLE_ID_MAX, ARTICLE_ID_RE
+from qa.settings import MIN_ADMIN_TOKEN_CHARS, Settings
 
 _bearer = HTTPBearer(auto_error=False, description="The value of QA_ADMIN_TOKEN.")
+
+
+def token_problem(settings: Settings) -> str | None:
+    """Why the server must not start with this admin token (too short to resist guessing), or None."""
+    token = settings.admin_token
+    length = len(token.get_secret_value().strip()) if token is not None else 0
+    if 0 < length < MIN_ADMIN_TOKEN_CHARS:
+        return (
+            f"QA_ADMIN_TOKEN is {length} characters long: use at least {MIN_ADMIN_TOKEN_CHARS} random characters "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))'), or leave it unset to disable the "
+            "admin API"
+        )
+    return None
 
 
 def require_admin(
@@ -48,7 +62,7 @@ ArticleId = Annotated[
 router = APIRouter(
     tags=["admin"],
     dependencies=[Depends(require_admin)],
-    responses={401: ERROR, 403: ERROR, 409: ERROR, 503: ERROR},
+    responses={401: ERROR, 403: ERROR, 409: ERROR, 429: ERROR, 503: ERROR, 507: ERROR},
 )
 
 ARTICLE_EXAMPLE = {
@@ -65,22 +79,30 @@ async def add_articles(
     payload: Annotated[Any, WithJsonSchema(ARTICLES_SCHEMA), Body(examples=[ARTICLE_EXAMPLE])],
     updater: UpdaterDep,
     reloader: ReloaderDep,
+    builds: BuildQueueDep,
 ) -> UpdateOut:
     """Add (or replace) one article or a list: the JSON Lines fields, stored under corpus/api/."""
-    ids, summary = await run_in_threadpool(updater.add, payload)
+    async with builds.turn():
+        ids, summary = await run_in_threadpool(updater.add, payload)
     return UpdateOut(ids=ids, build=BuildOut.of(summary), serving=await reloader.reload())
 
 
 @router.delete("/articles/{article_id}", response_model=UpdateOut, responses={404: ERROR, 422: ERROR})
-async def delete_article(article_id: ArticleId, updater: UpdaterDep, reloader: ReloaderDep) -> UpdateOut:
+async def delete_article(
+    article_id: ArticleId, updater: UpdaterDep, reloader: ReloaderDep, builds: BuildQueueDep
+) -> UpdateOut:
     """Remove an article from the corpus and the index."""
-    summary = await run_in_threadpool(updater.delete, article_id)
+    async with builds.turn():
+        summary = await run_in_threadpool(updater.delete, article_id)
     return UpdateOut(ids=[article_id], build=BuildOut.of(summary), serving=await reloader.reload())
 
 
 @router.post("/admin/reindex", response_model=UpdateOut, responses=BODY_ERRORS)
-async def reindex(updater: UpdaterDep, reloader: ReloaderDep, request: ReindexRequest | None = None) -> UpdateOut:
+async def reindex(
+    updater: UpdaterDep, reloader: ReloaderDep, builds: BuildQueueDep, request: ReindexRequest | None = None
+) -> UpdateOut:
     """Update the index from the corpus folder, or with ``{"full": true}`` rebuild it from scratch."""
     full = request.full if request is not None else False
-    summary = await run_in_threadpool(updater.reindex, full)
+    async with builds.turn():
+        summary = await run_in_threadpool(updater.reindex, full)
     return UpdateOut(ids=[], build=BuildOut.of(summary), serving=await reloader.reload())

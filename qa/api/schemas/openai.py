@@ -14,9 +14,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from qa.api.schemas.ask import CitationOut, TopK, whole_number
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
+from qa.settings import LLM_MAX_TOKENS_LIMIT
 
 MAX_QUESTION_CHARS = 1000  # as /ask's question
-PositiveInt = Annotated[int, Field(ge=1, strict=True), BeforeValidator(whole_number)]
+# Tokens a request may ask for: more is a 422. The upstream is asked for at most QA_LLM_MAX_TOKENS.
+MaxTokens = Annotated[int, Field(ge=1, le=LLM_MAX_TOKENS_LIMIT, strict=True), BeforeValidator(whole_number)]
 
 
 class ChatMessage(BaseModel):
@@ -67,8 +69,10 @@ class ChatCompletionRequest(BaseModel):
     )
     temperature: Annotated[float, Field(ge=0, le=2, strict=True)] | None = None
     top_p: Annotated[float, Field(ge=0, le=1, strict=True)] | None = None
-    max_tokens: PositiveInt | None = None
-    max_completion_tokens: PositiveInt | None = None
+    max_tokens: MaxTokens | None = Field(
+        None, description=f"1-{LLM_MAX_TOKENS_LIMIT}; the upstream is asked for at most QA_LLM_MAX_TOKENS."
+    )
+    max_completion_tokens: MaxTokens | None = Field(None, description="The newer name of max_tokens.")
     stream_options: StreamOptions | None = None
     top_k: TopK = Field(5, description="Passages to retrieve and cite (1-20); ours.")
 
