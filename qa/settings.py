@@ -1,8 +1,10 @@
 """All settings in one place, overridable by environment variables prefixed ``QA_``."""
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -81,6 +83,11 @@ class Settings(BaseSettings):
         "int8", description="Embedding model weights: int8 (dynamic quantisation, ~2x faster on CPU) or none (float)."
     )
     query_cache: int = Field(1024, ge=0, description="Question vectors remembered per server process (0: none).")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        description="Time zone whose current date relative dates in questions (昨天, 上周) count from, when a "
+        "request gives no 'today' (an IANA name such as Asia/Shanghai or UTC).",
+    )
 
     # Reliability and security of the HTTP layer (qa/api/middleware.py).
     max_body_bytes: int = Field(1024 * 1024, ge=1, description="Largest request body accepted (413 beyond).")
@@ -89,6 +96,19 @@ class Settings(BaseSettings):
         description="Origins allowed to call the API from a browser (comma-separated or a JSON list; '*': any); "
         "empty: no cross-origin calls.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Asia/Shanghai") from None
+        return value
+
+    def today(self) -> date:
+        """The current date in ``timezone``."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     @field_validator("cors_origins", mode="before")
     @classmethod
