@@ -8,6 +8,8 @@ numpy, so that an update re-bands the stored signatures of every article in mill
 into a ``MinHashLSH`` one by one costs 0.5 ms each (14 s at 28,000 articles). A candidate pair is a copy when
 
 - most of the shorter text is in the longer (``MIN_SHARED``, estimated from the signatures and shingle counts),
+  and a good part of the longer in the shorter (``MIN_JACCARD``): a follow-up quoting the whole of a short
+  preview as background is another story,
 - the shorter's numbers all appear in the longer (editions of a recurring report share nearly all their text
   but not their figures: 第一百六十五次 / 第一百六十六次, 3000万元 / 6000万元), and
 - both are published within ``MAX_DAYS_APART`` days (when both are dated).
@@ -36,6 +38,7 @@ PERMUTATIONS = 128
 SEED = 17
 CANDIDATE_JACCARD = 0.3
 MIN_SHARED = 0.7
+MIN_JACCARD = 0.4
 MAX_DAYS_APART = 3
 # Band runs larger than this (boilerplate shared by very many articles) are joined only to their neighbours.
 MAX_RUN = 64
@@ -107,20 +110,21 @@ def candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
     return pairs
 
 
-def shared_share(matrix: np.ndarray, sizes: np.ndarray, a: int, b: int) -> float:
-    """Estimated share of the shorter text's shingles that the longer holds too."""
+def overlap(matrix: np.ndarray, sizes: np.ndarray, a: int, b: int) -> tuple[float, float]:
+    """Estimated Jaccard similarity of two articles' shingles, and the share of the shorter's the longer holds."""
     jaccard = float(np.mean(matrix[a] == matrix[b]))
     both = jaccard * (sizes[a] + sizes[b]) / (1 + jaccard)
-    return float(both / max(1, min(sizes[a], sizes[b])))
+    return jaccard, float(both / max(1, min(sizes[a], sizes[b])))
 
 
 def _numbers(article: Article) -> set[str]:
     return set(_NUMBER.findall(_SPACE.sub("", article.body)))
 
 
-def is_copy(first: Article, second: Article, shared: float) -> bool:
-    """Whether two candidate articles sharing ``shared`` of the shorter's text carry one story."""
-    if shared < MIN_SHARED:
+def is_copy(first: Article, second: Article, similarity: tuple[float, float]) -> bool:
+    """Whether two candidate articles carry one story, given their ``overlap``."""
+    jaccard, shared = similarity
+    if shared < MIN_SHARED or jaccard < MIN_JACCARD:
         return False
     days = parse_day(first.date), parse_day(second.date)
     if days[0] and days[1] and abs((days[0] - days[1]).days) > MAX_DAYS_APART:
@@ -145,7 +149,7 @@ def group_copies(articles: Sequence[Article], signed: Signatures) -> StoryCopies
         return i
 
     for a, b in sorted(candidate_pairs(signed.matrix)):
-        if root(a) != root(b) and is_copy(articles[a], articles[b], shared_share(signed.matrix, signed.sizes, a, b)):
+        if root(a) != root(b) and is_copy(articles[a], articles[b], overlap(signed.matrix, signed.sizes, a, b)):
             parent[root(a)] = root(b)
     members: dict[int, list[Article]] = {}
     for i, article in enumerate(articles):
