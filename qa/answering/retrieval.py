@@ -23,11 +23,13 @@ RRF_K = 60
 # Which retrievers feed the ranking: both fused (the service), or one alone (baselines in qa.eval).
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
-# The recency prior: at most this share of what rank 1 in one retriever adds (1 / (RRF_K + 1)), halved for every
-# RECENCY_HALF_LIFE_DAYS an article is older than the newest candidate. Half a top rank moves an article a few
-# places, never past one that both retrievers rank well and it does not.
+# The recency prior: among the candidates scoring at least RECENCY_WINDOW of the best fused score (comparable
+# matches), the newest gets RECENCY_WEIGHT of what rank 1 in one retriever adds (1 / (RRF_K + 1)), halved for every
+# RECENCY_HALF_LIFE_DAYS an article is older than it. A candidate below the window gets nothing: newer news never
+# passes a clearly better match.
 RECENCY_WEIGHT = 0.5
 RECENCY_HALF_LIFE_DAYS = 30.0
+RECENCY_WINDOW = 0.9
 # Titles of one recurring report differ only in numbers: 第一百六十五次… / 第一百六十六次….
 _EDITION_MARKS = re.compile(r"[\d〇零一二三四五六七八九十百千万亿两.%％]+")
 
@@ -46,19 +48,24 @@ def with_recency(
     days: Sequence[int],
     weight: float = RECENCY_WEIGHT,
     half_life: float = RECENCY_HALF_LIFE_DAYS,
+    window: float = RECENCY_WINDOW,
     k: int = RRF_K,
 ) -> list[tuple[int, float]]:
-    """``fused`` (row, score) with a bonus for newer rows, re-sorted. ``days[i]`` is row ``fused[i]``'s publication
-    day as an ordinal (``NO_DAY``: undated, no bonus). Age counts from the newest candidate, not from today: a
-    corpus of last year's news still has a newest edition."""
-    dated = [day for day in days if day != NO_DAY]
-    if not dated or weight <= 0:
+    """``fused`` (row, score), best first, with a bonus for newer rows among the comparable matches, re-sorted.
+    ``days[i]`` is row ``fused[i]``'s publication day as an ordinal (``NO_DAY``: undated, no bonus). Age counts
+    from the newest comparable match, not from today: a corpus of last year's news still has a newest edition."""
+    if not fused or weight <= 0:
+        return list(fused)
+    floor = window * max(score for _, score in fused)
+    comparable = [day != NO_DAY and score >= floor for (_, score), day in zip(fused, days)]
+    dated = [day for day, ok in zip(days, comparable) if ok]
+    if not dated:
         return list(fused)
     newest = max(dated)
     top = weight / (k + 1)
     scored = [
-        (row, score + (top * 0.5 ** ((newest - day) / half_life) if day != NO_DAY else 0.0))
-        for (row, score), day in zip(fused, days)
+        (row, score + (top * 0.5 ** ((newest - day) / half_life) if ok else 0.0))
+        for (row, score), day, ok in zip(fused, days, comparable)
     ]
     return sorted(scored, key=lambda pair: -pair[1])
 

@@ -40,6 +40,8 @@ _RELATIVE_DAY = re.compile("|".join(RELATIVE_DAYS))
 # 3年来 (history the article tells, not when it was published).
 _NAME_NUMBER = re.compile(r"[\d一二三四五六七八九十]+号")
 _HISTORY = re.compile(r"[\d两三四五六七八九十百]+年[前后来]|周年")
+# The present and the future narrow nothing down (and 现在 is also the end of 出现在, 体现在).
+_NOT_A_FILTER = re.compile(r"^(?:现在|目前|当前|如今|当下|此时|今后|以后|将来)$|未来")
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11}
 
 
@@ -58,9 +60,14 @@ class DateRange:
         start, end = max(self.start, other.start), min(self.end, other.end)
         return DateRange(start, end) if start <= end else None
 
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
     def published(self, lag: int = PUBLICATION_LAG_DAYS) -> "DateRange":
-        """The days articles about this range are published on."""
-        return DateRange(self.start, self.end + timedelta(days=lag))
+        """The days articles about this range are published on: from its first day to ``lag`` days after its last,
+        or for a longer period up to half its length after (a quarter's figures come out the month after it)."""
+        return DateRange(self.start, self.end + timedelta(days=max(lag, self.days // 2)))
 
     def __str__(self) -> str:
         return self.start.isoformat() if self.start == self.end else f"{self.start.isoformat()}..{self.end.isoformat()}"
@@ -125,7 +132,7 @@ def _jionlp_ranges(question: str, today: date) -> list[tuple[int, int, DateRange
         first, last = item["offset"]
         text = item["text"]
         named = _NAME_NUMBER.fullmatch(text) and first > 0 and question[first - 1].isalnum()
-        if named or _HISTORY.search(text):
+        if named or _HISTORY.search(text) or _NOT_A_FILTER.search(text):
             continue
         if _PERIOD.match(question, last) and text in HOLIDAY_DAYS:
             end = start + timedelta(days=HOLIDAY_DAYS[text] - 1)
