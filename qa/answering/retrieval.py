@@ -30,6 +30,9 @@ RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
 RECENCY_WEIGHT = 0.5
 RECENCY_HALF_LIFE_DAYS = 30.0
 RECENCY_WINDOW = 0.9
+# One passage stands for a story printed several times: the primary copy's (the earliest, then the longest) when it
+# scores at least this share of the best-ranked copy's, else that one's.
+PRIMARY_WINDOW = 0.9
 # Titles of one recurring report differ only in numbers: 第一百六十五次… / 第一百六十六次….
 _EDITION_MARKS = re.compile(r"[\d〇零一二三四五六七八九十百千万亿两.%％]+")
 
@@ -153,6 +156,15 @@ class Retriever:
                 return fused
         return with_recency(fused, days, self.recency_weight)
 
+    def _primary_rows(self, fused: list[tuple[int, float]]) -> dict[int, tuple[int, float]]:
+        """Per story among ``fused``, the best row of its primary copy and its score."""
+        best: dict[int, tuple[int, float]] = {}
+        for row, score in fused:
+            story = int(self.catalog.story[row])
+            if story >= 0 and story not in best and self.data.chunks[row].article_id == self.catalog.primary[story]:
+                best[story] = (row, score)
+        return best
+
     def _distinct(
         self,
         fused: list[tuple[int, float]],
@@ -163,11 +175,14 @@ class Retriever:
     ) -> list[Hit]:
         """Hits in fused order, skipping a passage another hit mostly shows and a copy of a story already hit."""
         hits: list[Hit] = []
+        primary = self._primary_rows(fused)
         shown: dict[int, str] = {}  # story -> the article whose passages stand for it
         for row, score in fused:
-            chunk = self.data.chunks[row]
             story = int(self.catalog.story[row])
-            if shown.setdefault(story, chunk.article_id) != chunk.article_id and story >= 0:
+            if story >= 0 and story not in shown and story in primary and primary[story][1] >= PRIMARY_WINDOW * score:
+                row, score = primary[story]
+            chunk = self.data.chunks[row]
+            if story >= 0 and shown.setdefault(story, chunk.article_id) != chunk.article_id:
                 continue
             if any(_mostly_inside(chunk, kept.chunk) for kept in hits):
                 continue

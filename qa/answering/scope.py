@@ -75,7 +75,7 @@ def read_scope(question: str, scope: Scope | None) -> Plan:
 
 class Catalog:
     """Per chunk row of one version: its article's publication day (an ordinal, ``NO_DAY`` when undated), paper
-    and group of copies (-1: none)."""
+    and story (its group of copies; -1: none)."""
 
     def __init__(self, data: IndexData) -> None:
         article_day = {a.id: parse_day(a.date) for a in data.articles.values()}
@@ -83,6 +83,7 @@ class Catalog:
         self.paper_codes = {paper: code for code, paper in enumerate(papers)}
         article_paper = {a.id: self.paper_codes.get(paper_of(a) or "", -1) for a in data.articles.values()}
         stories = data.stories.groups if data.stories is not None else []
+        self.primary = [group[0] for group in stories]  # per story, the article id of its primary copy
         article_story = {article_id: n for n, group in enumerate(stories) for article_id in group}
         n = len(data.chunks)
         self.day = np.full(n, NO_DAY, dtype=np.int64)

@@ -1,15 +1,23 @@
 """Request fields that narrow a question to dates and a paper, and what citations say about copies of a story."""
 
+import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator
 
 from qa.answering.scope import Scope, paper_of
 from qa.models import Article
 
-# Strict: only an ISO date string (2026-04-28); lax pydantic would take the number 20260428 as a Unix time.
-IsoDate = Annotated[date, Field(strict=True)]
+
+def _iso_text(value: Any) -> Any:
+    """Only an ISO date string (2026-04-28): pydantic alone would take the number 20260428 as a Unix time."""
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError(f"must be an ISO date such as 2026-04-28, got {value!r}")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
 
 
 class NewsFilters(BaseModel):
