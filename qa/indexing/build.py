@@ -227,7 +227,7 @@ def _index_data(
         sources={source: record.to_dict() for source, record in corpus.records.items()},
         terms=terms,
         copies=row_copies(reuse, corpus.articles, same, origin),
-        stories=find_copies(corpus.articles, reuse.signatures if reuse is not None else None, same),
+        stories=find_copies(corpus.articles, reuse.stories if reuse is not None else None, same),
     )
     return data
 
@@ -285,7 +285,7 @@ def _up_to_date(previous: Previous, articles: list[Article], embedder: Embedder,
     """Whether the previous version already is what this build would write."""
     return (
         previous.records is not None  # else write a version that has them
-        and previous.signatures is not None  # and the copies of one story
+        and previous.stories is not None  # and the copies of one story
         and manifest_space(previous.manifest) == embedder.space
         and not (summary.added or summary.changed or summary.removed)
         and [a.id for a in articles] == list(previous.articles)
@@ -324,5 +324,5 @@ def _as_previous(version_dir: Path, data: IndexData, corpus: CorpusRead) -> Prev
         corpus.records,
         data.words,
         data.offsets,
-        data.stories.signatures if data.stories is not None else None,
+        data.stories,
     )

@@ -3,9 +3,9 @@ under another headline, trimmed or with paragraphs reordered.
 
 Each article body is cut into character shingles (``SHINGLE_CHARS`` characters, whitespace removed) and signed
 with a MinHash (datasketch). Articles whose signatures agree on a whole band of rows are candidates, banded as
-datasketch's ``MinHashLSH`` bands for ``CANDIDATE_JACCARD``; the banding is done on the signature matrix with
-numpy, so that an update re-bands the stored signatures of every article in milliseconds where inserting them
-into a ``MinHashLSH`` one by one costs 0.5 ms each (14 s at 28,000 articles). A candidate pair is a copy when
+datasketch's ``MinHashLSH`` bands for ``CANDIDATE_JACCARD``. The banding is done on the signature matrix with
+numpy (sorted band keys): inserting 28,000 stored signatures into a ``MinHashLSH`` one by one takes 0.5 ms each,
+14 s, where an update has 2 s in all. A candidate pair is a copy when
 
 - most of the shorter text is in the longer (``MIN_SHARED``, estimated from the signatures and shingle counts),
   and a good part of the longer in the shorter (``MIN_JACCARD``): a follow-up quoting the whole of a short
@@ -14,9 +14,10 @@ into a ``MinHashLSH`` one by one costs 0.5 ms each (14 s at 28,000 articles). A 
   but not their figures: 第一百六十五次 / 第一百六十六次, 3000万元 / 6000万元), and
 - both are published within ``MAX_DAYS_APART`` days (when both are dated).
 
-Groups are the connected pairs; the primary copy is the earliest, then the longest. Signatures of unchanged
-articles come from the previous version (``copies.npz``), so an update signs only new and changed articles and
-its groups equal a full build's.
+Groups are the connected pairs; the primary copy is the earliest, then the longest. An update takes the
+signatures of unchanged articles from the previous version (``copies.npz``) and its groups (``copies.json``): it
+signs only new and changed articles, looks for candidates only among the pairs they make, and re-checks a previous
+group only when one of its members changed or left. Its groups equal a full build's.
 """
 
 import logging
@@ -88,49 +89,83 @@ def signatures(articles: Sequence[Article], previous: Signatures | None, same: S
     return Signatures([a.id for a in articles], matrix, sizes)
 
 
-def candidate_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs of rows whose signatures agree on at least one whole band."""
+def _band_keys(matrix: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """One 64-bit key per article for a band of ``rows`` signature values (equal values, equal keys)."""
+    block = matrix[:, band * rows : (band + 1) * rows].astype(np.uint64)
+    keys = np.zeros(len(matrix), dtype=np.uint64)
+    for column in block.T:  # wraps around on overflow, as a hash may
+        keys = keys * np.uint64(0x9E3779B97F4A7C15) + column
+    return keys
+
+
+def candidate_pairs(matrix: np.ndarray, among: Sequence[int] | None = None) -> np.ndarray:
+    """Pairs of rows (an array of ``(a, b)``, a < b) whose signatures agree on at least one whole band; with
+    ``among``, only pairs holding one of those rows (an update's new articles)."""
     bands, rows = _bands()
-    pairs: set[tuple[int, int]] = set()
-    n = len(matrix)
+    found: list[tuple[int, int]] = []
     for band in range(bands):
-        block = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        keys = _band_keys(matrix, band, rows)
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
-        boundaries = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        for run in np.split(order, boundaries) if n else []:
-            if len(run) < 2:
-                continue
-            members = sorted(run.tolist())
+        if among is None:
+            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            ends = np.r_[starts[1:], len(ordered)]
+            runs = [(a, b) for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
+        else:
+            wanted = keys[np.asarray(among, dtype=np.int64)]
+            lo, hi = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+            runs = sorted({(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b - a > 1})
+        for a, b in runs:
+            members = sorted(order[a:b].tolist())
             if len(members) > MAX_RUN:
-                pairs.update(zip(members, members[1:]))
+                found += zip(members, members[1:])
             else:
-                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+                found += ((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
+    pairs = np.unique(np.asarray(found, dtype=np.int64).reshape(-1, 2), axis=0)
+    if among is not None and len(pairs):
+        wanted_rows = np.zeros(len(matrix), dtype=bool)
+        wanted_rows[np.asarray(among, dtype=np.int64)] = True
+        pairs = pairs[wanted_rows[pairs[:, 0]] | wanted_rows[pairs[:, 1]]]
     return pairs
 
 
-def overlap(matrix: np.ndarray, sizes: np.ndarray, a: int, b: int) -> tuple[float, float]:
-    """Estimated Jaccard similarity of two articles' shingles, and the share of the shorter's the longer holds."""
-    jaccard = float(np.mean(matrix[a] == matrix[b]))
+def overlap(matrix: np.ndarray, sizes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair of rows: the estimated Jaccard similarity of their shingles, and the share of the shorter's
+    shingles the longer holds."""
+    if not len(pairs):
+        return np.zeros(0), np.zeros(0)
+    a, b = pairs[:, 0], pairs[:, 1]
+    jaccard = (matrix[a] == matrix[b]).mean(axis=1)
     both = jaccard * (sizes[a] + sizes[b]) / (1 + jaccard)
-    return jaccard, float(both / max(1, min(sizes[a], sizes[b])))
+    return jaccard, both / np.maximum(1, np.minimum(sizes[a], sizes[b]))
 
 
-def _numbers(article: Article) -> set[str]:
-    return set(_NUMBER.findall(_SPACE.sub("", article.body)))
+class _Checker:
+    """Which candidate pairs carry one story (``MIN_SHARED``, ``MIN_JACCARD``, dates, numbers)."""
 
+    def __init__(self, articles: Sequence[Article], signed: Signatures) -> None:
+        self.articles, self.signed = articles, signed
+        self.days = np.array([(d.toordinal() if (d := parse_day(a.date)) else -1) for a in articles], dtype=np.int64)
+        self._numbers: dict[int, set[str]] = {}
 
-def is_copy(first: Article, second: Article, similarity: tuple[float, float]) -> bool:
-    """Whether two candidate articles carry one story, given their ``overlap``."""
-    jaccard, shared = similarity
-    if shared < MIN_SHARED or jaccard < MIN_JACCARD:
-        return False
-    days = parse_day(first.date), parse_day(second.date)
-    if days[0] and days[1] and abs((days[0] - days[1]).days) > MAX_DAYS_APART:
-        return False
-    shorter, longer = sorted((first, second), key=lambda a: len(a.body))
-    return _numbers(shorter) <= _numbers(longer)
+    def numbers(self, row: int) -> set[str]:
+        if row not in self._numbers:
+            self._numbers[row] = set(_NUMBER.findall(_SPACE.sub("", self.articles[row].body)))
+        return self._numbers[row]
+
+    def copies(self, pairs: np.ndarray) -> list[tuple[int, int]]:
+        jaccard, shared = overlap(self.signed.matrix, self.signed.sizes, pairs)
+        keep = (shared >= MIN_SHARED) & (jaccard >= MIN_JACCARD)
+        if len(pairs):
+            da, db = self.days[pairs[:, 0]], self.days[pairs[:, 1]]
+            keep &= (da < 0) | (db < 0) | (np.abs(da - db) <= MAX_DAYS_APART)
+        out = []
+        for a, b in pairs[keep].tolist():
+            # Editions of a recurring report share nearly all their text but not their figures.
+            shorter, longer = sorted((a, b), key=lambda row: len(self.articles[row].body))
+            if self.numbers(shorter) <= self.numbers(longer):
+                out.append((a, b))
+        return out
 
 
 def _primary_order(article: Article) -> tuple:
@@ -138,8 +173,7 @@ def _primary_order(article: Article) -> tuple:
     return (day is None, day, -len(article.body), article.id)
 
 
-def group_copies(articles: Sequence[Article], signed: Signatures) -> StoryCopies:
-    """The groups of copies among ``articles`` (signed in the same order)."""
+def _groups(articles: Sequence[Article], edges: Iterable[tuple[int, int]]) -> list[tuple[str, ...]]:
     parent = list(range(len(articles)))
 
     def root(i: int) -> int:
@@ -148,18 +182,52 @@ def group_copies(articles: Sequence[Article], signed: Signatures) -> StoryCopies
             i = parent[i]
         return i
 
-    for a, b in sorted(candidate_pairs(signed.matrix)):
-        if root(a) != root(b) and is_copy(articles[a], articles[b], overlap(signed.matrix, signed.sizes, a, b)):
-            parent[root(a)] = root(b)
+    for a, b in edges:
+        parent[root(a)] = root(b)
     members: dict[int, list[Article]] = {}
     for i, article in enumerate(articles):
         members.setdefault(root(i), []).append(article)
     groups = [tuple(a.id for a in sorted(group, key=_primary_order)) for group in members.values() if len(group) > 1]
-    groups.sort()
+    return sorted(groups)
+
+
+def group_copies(articles: Sequence[Article], signed: Signatures) -> StoryCopies:
+    """The groups of copies among ``articles`` (signed in the same order), all pairs considered."""
+    edges = _Checker(articles, signed).copies(candidate_pairs(signed.matrix))
+    groups = _groups(articles, edges)
     logger.info("%d stories printed more than once, %d copies", len(groups), sum(len(g) for g in groups))
     return StoryCopies(groups, signed)
 
 
-def find_copies(articles: Sequence[Article], previous: Signatures | None, same: Sequence[bool]) -> StoryCopies:
-    """Sign (or reuse the signatures of) ``articles`` and group their copies."""
-    return group_copies(articles, signatures(articles, previous, same))
+def regroup(
+    articles: Sequence[Article], signed: Signatures, previous: StoryCopies, kept: Sequence[bool]
+) -> StoryCopies:
+    """The groups after an update: the previous groups of the ``kept`` (unchanged) articles, re-checked only where
+    a member left, joined by the pairs a new or changed article makes."""
+    row = {a.id: i for i, a in enumerate(articles)}
+    checker = _Checker(articles, signed)
+    edges: list[tuple[int, int]] = []
+    for group in previous.groups:
+        rows = [row[i] for i in group if i in row and kept[row[i]]]
+        if len(rows) == len(group):  # untouched: still one story
+            edges += zip(rows, rows[1:])
+        elif len(rows) > 1:  # a copy left: the others may have been held together only through it
+            pairs = np.array([(a, b) for n, a in enumerate(rows) for b in rows[n + 1 :]], dtype=np.int64)
+            edges += checker.copies(pairs)
+    fresh = [i for i, keep in enumerate(kept) if not keep]
+    if fresh:
+        edges += checker.copies(candidate_pairs(signed.matrix, fresh))
+    groups = _groups(articles, edges)
+    logger.info("%d stories printed more than once (%d articles re-checked)", len(groups), len(fresh))
+    return StoryCopies(groups, signed)
+
+
+def find_copies(articles: Sequence[Article], previous: StoryCopies | None, same: Sequence[bool]) -> StoryCopies:
+    """Sign (or reuse the signatures of) ``articles`` and group their copies: all pairs when there is no previous
+    version with signatures, else only what changed."""
+    signed = signatures(articles, previous.signatures if previous is not None else None, same)
+    if previous is None or previous.signatures is None:
+        return group_copies(articles, signed)
+    old = previous.signatures.rows()
+    kept = [bool(same[i]) and a.id in old for i, a in enumerate(articles)]
+    return regroup(articles, signed, previous, kept)

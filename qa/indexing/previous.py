@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.index.copies import Signatures
+from qa.index.copies import StoryCopies
 from qa.index.store import (
     ARTICLES,
     CHUNKS,
@@ -44,7 +44,7 @@ class Previous:
     records: dict[str, FileRecord] | None  # None: written by a build that did not record files
     words: list[str]  # corpus words its keyword index was segmented with
     offsets: dict[str, np.ndarray] = field(default_factory=dict)  # of its JSON Lines files' rows (RowCopy)
-    signatures: Signatures | None = None  # MinHash signatures of its articles (qa.indexing.copies)
+    stories: StoryCopies | None = None  # its copies of one story, with their MinHash signatures (qa.indexing.copies)
 
 
 def _signature(version_dir: Path) -> tuple:
@@ -105,9 +105,8 @@ def load_previous(index_root: Path, memory: VersionMemory | None = None) -> Prev
         logger.warning("cannot reuse version %s (%s): building everything", version_dir, exc)
         return None
     offsets = {part: o for part, o in ((ARTICLES, article_offsets), (CHUNKS, chunk_offsets)) if o is not None}
-    signatures = stories.signatures if stories is not None else None
     words = read_words(version_dir)
-    return Previous(version_dir, manifest, articles, chunks, rows, records, words, offsets, signatures)
+    return Previous(version_dir, manifest, articles, chunks, rows, records, words, offsets, stories)
 
 
 def row_copies(
