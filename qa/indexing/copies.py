@@ -105,16 +105,17 @@ def candidate_pairs(matrix: np.ndarray, among: Sequence[int] | None = None) -> n
     found: list[tuple[int, int]] = []
     for band in range(bands):
         keys = _band_keys(matrix, band, rows)
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        if among is None:
-            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-            ends = np.r_[starts[1:], len(ordered)]
-            runs = [(a, b) for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
-        else:
+        if among is not None:  # a few new rows: compare their keys with every row's, no sort needed
             wanted = keys[np.asarray(among, dtype=np.int64)]
-            lo, hi = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
-            runs = sorted({(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b - a > 1})
+            matched = np.flatnonzero(np.isin(keys, wanted))
+            keys, order = keys[matched], matched
+        else:
+            order = np.arange(len(keys))
+        order = order[np.argsort(keys, kind="stable")]
+        ordered = np.sort(keys, kind="stable")
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.zeros(0, int)
+        ends = np.r_[starts[1:], len(ordered)]
+        runs = [(a, b) for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
         for a, b in runs:
             members = sorted(order[a:b].tolist())
             if len(members) > MAX_RUN:
@@ -174,9 +175,11 @@ def _primary_order(article: Article) -> tuple:
 
 
 def _groups(articles: Sequence[Article], edges: Iterable[tuple[int, int]]) -> list[tuple[str, ...]]:
-    parent = list(range(len(articles)))
+    """The connected rows of ``edges`` as groups of article ids, each in primary order."""
+    parent: dict[int, int] = {}
 
     def root(i: int) -> int:
+        parent.setdefault(i, i)
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
@@ -185,16 +188,15 @@ def _groups(articles: Sequence[Article], edges: Iterable[tuple[int, int]]) -> li
     for a, b in edges:
         parent[root(a)] = root(b)
     members: dict[int, list[Article]] = {}
-    for i, article in enumerate(articles):
-        members.setdefault(root(i), []).append(article)
-    groups = [tuple(a.id for a in sorted(group, key=_primary_order)) for group in members.values() if len(group) > 1]
-    return sorted(groups)
+    for i in list(parent):
+        members.setdefault(root(i), []).append(articles[i])
+    return [tuple(a.id for a in sorted(group, key=_primary_order)) for group in members.values() if len(group) > 1]
 
 
 def group_copies(articles: Sequence[Article], signed: Signatures) -> StoryCopies:
     """The groups of copies among ``articles`` (signed in the same order), all pairs considered."""
     edges = _Checker(articles, signed).copies(candidate_pairs(signed.matrix))
-    groups = _groups(articles, edges)
+    groups = sorted(_groups(articles, edges))
     logger.info("%d stories printed more than once, %d copies", len(groups), sum(len(g) for g in groups))
     return StoryCopies(groups, signed)
 
@@ -206,18 +208,25 @@ def regroup(
     a member left, joined by the pairs a new or changed article makes."""
     row = {a.id: i for i, a in enumerate(articles)}
     checker = _Checker(articles, signed)
+    untouched: dict[int, tuple[str, ...]] = {}  # first row -> a previous group none of whose members changed
+    group_of: dict[int, int] = {}
     edges: list[tuple[int, int]] = []
     for group in previous.groups:
         rows = [row[i] for i in group if i in row and kept[row[i]]]
-        if len(rows) == len(group):  # untouched: still one story
-            edges += zip(rows, rows[1:])
+        if len(rows) == len(group):  # untouched: still one story, in the same order
+            untouched[rows[0]] = group
+            group_of.update((r, rows[0]) for r in rows)
         elif len(rows) > 1:  # a copy left: the others may have been held together only through it
             pairs = np.array([(a, b) for n, a in enumerate(rows) for b in rows[n + 1 :]], dtype=np.int64)
             edges += checker.copies(pairs)
     fresh = [i for i, keep in enumerate(kept) if not keep]
     if fresh:
         edges += checker.copies(candidate_pairs(signed.matrix, fresh))
-    groups = _groups(articles, edges)
+    # An untouched group a new article joins is regrouped with it.
+    for first in {group_of[r] for pair in edges for r in pair if r in group_of}:
+        members = [row[i] for i in untouched.pop(first)]
+        edges += zip(members, members[1:])
+    groups = sorted([*untouched.values(), *_groups(articles, edges)])
     logger.info("%d stories printed more than once (%d articles re-checked)", len(groups), len(fresh))
     return StoryCopies(groups, signed)
 
