@@ -89,7 +89,10 @@ class Catalog:
         self.day = np.full(n, NO_DAY, dtype=np.int64)
         self.paper = np.full(n, -1, dtype=np.int64)
         self.story = np.full(n, -1, dtype=np.int64)
-        for row, chunk in enumerate(data.chunks):
+        if not (any(article_day.values()) or self.paper_codes or article_story):
+            return  # nothing dated, no papers, no copies (benchmarks' synthetic chunks too): nothing to look up
+        for row in range(n):
+            chunk = data.chunks[row]
             day = article_day.get(chunk.article_id)
             self.day[row] = day.toordinal() if day else NO_DAY
             self.paper[row] = article_paper.get(chunk.article_id, -1)
