@@ -4,6 +4,7 @@ import datetime
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -116,6 +117,11 @@ class Settings(BaseSettings):
         "int8", description="Embedding model weights: int8 (dynamic quantisation, ~2x faster on CPU) or none (float)."
     )
     query_cache: int = Field(1024, ge=0, description="Question vectors remembered per server process (0: none).")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        description="Time zone whose current date relative dates in questions (昨天, 上周) count from, when a "
+        "request gives no 'today' (an IANA name such as Asia/Shanghai or UTC).",
+    )
 
     # Reliability and security of the HTTP layer (qa/api/middleware.py, qa/api/serve.py).
     limit_concurrency: int = Field(
@@ -156,6 +162,19 @@ class Settings(BaseSettings):
         description="Origins allowed to call the API from a browser (comma-separated or a JSON list; '*': any); "
         "empty: no cross-origin calls.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Asia/Shanghai") from None
+        return value
+
+    def today(self) -> datetime.date:
+        """The current date in ``timezone``."""
+        return datetime.datetime.now(ZoneInfo(self.timezone)).date()
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -62,6 +62,7 @@ class Citation:
     start: int
     end: int
     score: float
+    also_in: tuple[Article, ...] = ()  # the other copies of the cited story (qa.index.copies), primary first
 
 
 @dataclass

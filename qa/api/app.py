@@ -21,6 +21,7 @@ from qa.embedders.protocol import Embedder
 from qa.indexing.options import BuildOptions
 from qa.indexing.updates import IndexUpdater
 from qa.settings import Settings
+from qa.text import when
 from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def _start(settings: Settings, embedder: Embedder | None) -> AppState:
     limit_threads(settings.serve_threads)
     embedder = embedder or embedder_from_settings(settings, threads=settings.serve_threads)
     tokenizer = Tokenizer()
+    when.warm_up()  # the time parser's first question costs 2 s: not a user's
     served = ServedIndex()
     reloader = IndexReloader(
         served,

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from qa.answering.compose import Answer, Citation
+from qa.answering.dating import source_note
+from qa.answering.scope import Scope
 from qa.answering.service import QAService, TimedAnswer
 from qa.chat.conversation import FollowUpResolver, Message, Resolution
 from qa.chat.generator import (
@@ -58,8 +60,13 @@ class Reply:
 
     @property
     def message(self) -> str:
-        """What a chat client shows: the answer, or a sentence saying there is none."""
-        return NO_ANSWER_TEXT if self.no_answer and not self.generated else self.text
+        """What a chat client shows: the answer and where and when its source was printed (（人民日报，2026年4月28日）),
+        or a sentence saying there is none."""
+        if self.no_answer and not self.generated:
+            return NO_ANSWER_TEXT
+        if self.generated or not self.citations:
+            return self.text
+        return self.text + source_note(self.citations[0].article)
 
     def as_answer(self) -> Answer:
         return Answer(self.question, "" if self.no_answer else self.text, self.no_answer, self.citations)
@@ -98,13 +105,23 @@ class Chat:
         self.resolver = resolver
         self.generator = generator
 
-    def prepare(self, service: QAService, question: str, history: Sequence[Message], top_k: int = 5) -> Prepared:
-        """Resolve the follow-up and retrieve (blocking: run it in a worker thread)."""
+    def prepare(
+        self,
+        service: QAService,
+        question: str,
+        history: Sequence[Message],
+        top_k: int = 5,
+        scope: Scope | None = None,
+    ) -> Prepared:
+        """Resolve the follow-up and retrieve (blocking: run it in a worker thread). ``scope``: the request's day
+        and date / paper filters."""
         resolution = self.resolver.resolve(question, history)
-        timed = service.ask(resolution.question, top_k, retrieval_query=resolution.query)
+        timed = service.ask(resolution.question, top_k, retrieval_query=resolution.query, scope=scope)
         articles = service.data.articles
         sources = [
-            Citation(n, articles[h.chunk.article_id], h.chunk.id, h.chunk.text, h.chunk.start, h.chunk.end, h.score)
+            service.with_copies(
+                Citation(n, articles[h.chunk.article_id], h.chunk.id, h.chunk.text, h.chunk.start, h.chunk.end, h.score)
+            )
             for n, h in enumerate(timed.hits, start=1)
         ]
         return Prepared(resolution, list(history), timed, sources)

@@ -1,4 +1,5 @@
 """``python -m qa.eval --squad FILE``: passage recall, answer hits, refusals and latency, per retrieval mode.
+``python -m qa.eval --dated``: dated questions and copies of one story on the real news pages (``qa.eval.dated``).
 
 First, the parse table (``qa/eval/pages.py``): how the parsers read the real newspaper pages of
 ``--pages-dir`` against their ``expected.json``; ``--pages`` prints only that (no model, a second).
@@ -20,6 +21,7 @@ from qa.answering.retrieval import RETRIEVAL_MODES
 from qa.answering.service import QAService
 from qa.embedders.cached import DiskCachedEmbedder
 from qa.embedders.factory import embedder_from_settings
+from qa.eval import dated
 from qa.eval.pages import DEFAULT_PAGES, render_parse_table, score_pages
 from qa.eval.report import render_table
 from qa.eval.runner import build_eval_index, evaluate
@@ -54,6 +56,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--top-k", type=int, default=5, help="passages per answer, as POST /ask (default: 5)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="chunk vector cache (%(default)s)")
     parser.add_argument("--no-cache", action="store_true", help="embed every chunk afresh")
+    parser.add_argument(
+        "--dated", action="store_true", help="dated questions and copies on the news pages instead (qa/eval/dated.py)"
+    )
     parser.add_argument("--dump", type=Path, help="write every question's outcome to this JSON Lines file")
     parser.add_argument(
         "--threads", type=int, default=None, help="torch threads for embedding questions (default: torch's own)"
@@ -85,6 +90,13 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
 
         torch.set_num_threads(args.threads)
     settings = Settings()
+    if args.dated:
+        started = time.perf_counter()
+        embedder = embedder_from_settings(settings)
+        builder = embedder if args.no_cache else DiskCachedEmbedder(embedder, args.cache_dir)
+        print(dated.run(args.pages_dir, builder, embedder, settings.candidates, args.dump))
+        print(f"\n({time.perf_counter() - started:.0f} s)")
+        return 0
     try:
         evalset = load_squad(args.squad)
         out_of_corpus = load_out_of_corpus(args.out_of_corpus) if args.out_of_corpus else []

@@ -230,13 +230,28 @@ class DenseIndex:
         if ivf is not None:
             ivf.nprobe = max(1, min(int(nprobe), ivf.nlist))
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        k = min(k, len(self))
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` rows nearest ``query``, best first; with ``allowed`` (row numbers), only among those."""
+        k = min(k, len(self) if allowed is None else len(allowed))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores, rows = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        vector = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        if allowed is None:
+            scores, rows = self._index.search(vector, k)
+        else:
+            scores, rows = self._index.search(vector, k, params=self._only(allowed))
         keep = rows[0] >= 0
         return rows[0][keep], scores[0][keep]
+
+    def _only(self, allowed: np.ndarray) -> "faiss.SearchParameters":
+        """Search parameters keeping to ``allowed`` rows. An IVF index scans every list for a narrow selection:
+        the few allowed rows may lie outside the lists nearest the query."""
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+        ivf = _ivf(self._index)
+        if ivf is None:
+            return faiss.SearchParameters(sel=selector)
+        nprobe = ivf.nlist if len(allowed) * 10 < len(self) else ivf.nprobe
+        return faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))

@@ -54,8 +54,13 @@ class SparseIndex:
             return np.zeros(self._size, dtype=np.float32)
         return self._bm25.get_scores(known)
 
-    def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best-scoring rows for ``tokens``; with ``allowed`` (row numbers), only among those."""
         scores = self.scores(tokens)
+        if allowed is not None:
+            kept = np.zeros_like(scores)
+            kept[allowed] = scores[allowed]
+            scores = kept
         k = min(k, len(scores))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)

@@ -13,6 +13,8 @@ Layout::
         words.txt             corpus words the tokenizer keeps whole (optional: older versions lack it)
         sources.json          per corpus file: size, mtime, article ids (lets the next build skip it)
         terms.npz             term counts per chunk (lets the next build skip tokenising; qa/index/terms.py)
+        copies.json           groups of articles carrying one story (optional; qa/index/copies.py)
+        copies.npz            MinHash signatures the groups were found from (read only by the next build)
       versions/.tmp-*/        a version being written (or abandoned by a killed build)
       cache.sqlite3           vectors and tokens per chunk text, shared by all versions (qa/index/chunk_cache.py)
       .build.lock             held by the running build (qa/index/lock.py)
@@ -33,6 +35,7 @@ import numpy as np
 import orjson
 
 from qa.errors import IndexIncompatible, IndexNotReady, IndexStoreError
+from qa.index.copies import StoryCopies
 from qa.index.dense import DenseIndex
 from qa.index.durable import fsync_dir, fsync_tree, make_dirs
 from qa.index.jsonl import RowCopy, read_rows, write_rows
@@ -72,6 +75,8 @@ class IndexData:
     # and, when writing, which rows are copied from the previous version's files.
     offsets: dict[str, np.ndarray] = field(default_factory=dict)
     copies: dict[str, RowCopy] = field(default_factory=dict)
+    # Copies of one story (the same wire story in several papers); None: a version written before they were found.
+    stories: StoryCopies | None = None
 
     @property
     def version(self) -> str | None:
@@ -138,6 +143,8 @@ def _write_parts(staging: Path, data: IndexData, manifest: dict[str, Any]) -> di
         (staging / SOURCES).write_text(json.dumps(data.sources, ensure_ascii=False), encoding="utf-8")
     if data.terms is not None:
         data.terms.save(staging / TERMS)
+    if data.stories is not None:
+        data.stories.save(staging)
     # The manifest goes last: a folder without one was never finished.
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return offsets
@@ -252,7 +259,8 @@ def load_version(version_dir: Path, model: str | None = None, mmap: bool = False
                 f"index version {version_dir.name} is inconsistent: chunk {chunk.id!r} does not match its article"
             )
     words = _read_part(version_dir, WORDS, read_words_file)
-    return IndexData(by_id, chunks, dense, sparse, manifest, words)
+    stories = _read_part(version_dir, "copies.json", lambda p: StoryCopies.load(p.parent))
+    return IndexData(by_id, chunks, dense, sparse, manifest, words, stories=stories)
 
 
 def load_index(index_root: Path, model: str | None = None) -> IndexData:
@@ -297,6 +305,11 @@ def read_terms(version_dir: Path) -> TermCounts | None:
         return TermCounts.load(version_dir / TERMS)
     except FileNotFoundError:
         return None
+
+
+def read_stories(version_dir: Path) -> StoryCopies | None:
+    """The copies of a version with their signatures, or None when it has none (written by an older build)."""
+    return StoryCopies.load(version_dir, signatures=True)
 
 
 def version_names(index_root: Path) -> list[str]:

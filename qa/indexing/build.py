@@ -37,6 +37,7 @@ from qa.index.store import (
 from qa.index.terms import TermCounts
 from qa.indexing.carry_over import carried_from, dense_index
 from qa.indexing.chunking import chunk_article
+from qa.indexing.copies import find_copies
 from qa.indexing.corpus_edits import read_deleted
 from qa.indexing.options import BuildOptions
 from qa.indexing.previous import Previous, VersionMemory, load_previous, row_copies
@@ -227,6 +228,7 @@ def _index_data(
         sources={source: record.to_dict() for source, record in corpus.records.items()},
         terms=terms,
         copies=row_copies(reuse, corpus.articles, same, origin),
+        stories=find_copies(corpus.articles, reuse.stories if reuse is not None else None, same),
     )
     return data
 
@@ -285,6 +287,7 @@ def _up_to_date(previous: Previous, articles: list[Article], embedder: Embedder,
     """Whether the previous version already is what this build would write."""
     return (
         previous.records is not None  # else write a version that has them
+        and previous.stories is not None  # and the copies of one story
         and manifest_space(previous.manifest) == embedder.space
         and not (summary.added or summary.changed or summary.removed)
         and [a.id for a in articles] == list(previous.articles)
@@ -323,4 +326,5 @@ def _as_previous(version_dir: Path, data: IndexData, corpus: CorpusRead) -> Prev
         corpus.records,
         data.words,
         data.offsets,
+        data.stories,
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.index.copies import StoryCopies
 from qa.index.store import (
     ARTICLES,
     CHUNKS,
@@ -22,6 +23,7 @@ from qa.index.store import (
     read_chunks_and_offsets,
     read_manifest,
     read_sources,
+    read_stories,
     read_words,
 )
 from qa.ingest.incremental import FileRecord
@@ -42,6 +44,7 @@ class Previous:
     records: dict[str, FileRecord] | None  # None: written by a build that did not record files
     words: list[str]  # corpus words its keyword index was segmented with
     offsets: dict[str, np.ndarray] = field(default_factory=dict)  # of its JSON Lines files' rows (RowCopy)
+    stories: StoryCopies | None = None  # its copies of one story, with their MinHash signatures (qa.indexing.copies)
 
 
 def _signature(version_dir: Path) -> tuple:
@@ -97,11 +100,13 @@ def load_previous(index_root: Path, memory: VersionMemory | None = None) -> Prev
         chunks = chunks_by_article(rows)
         sources = read_sources(version_dir)
         records = {k: FileRecord.from_dict(v) for k, v in sources.items()} if sources is not None else None
+        stories = read_stories(version_dir)
     except Exception as exc:  # damaged: the new version is built without it
         logger.warning("cannot reuse version %s (%s): building everything", version_dir, exc)
         return None
     offsets = {part: o for part, o in ((ARTICLES, article_offsets), (CHUNKS, chunk_offsets)) if o is not None}
-    return Previous(version_dir, manifest, articles, chunks, rows, records, read_words(version_dir), offsets)
+    words = read_words(version_dir)
+    return Previous(version_dir, manifest, articles, chunks, rows, records, words, offsets, stories)
 
 
 def row_copies(

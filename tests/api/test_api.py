@@ -41,6 +41,7 @@ def test_ask_answers_with_citations(client):
         "start",
         "end",
         "score",
+        "also_in",
     }
     article = client.get(f"/articles/{first['article_id']}").json()
     assert article["body"][first["start"] : first["end"]] == first["text"]

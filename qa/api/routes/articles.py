@@ -17,5 +17,5 @@ ArticleId = Annotated[
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses={404: ERROR, 422: ERROR, 503: ERROR})
 def get_article(article_id: ArticleId, service: ServiceDep) -> ArticleOut:
-    """Title, author, date, source, paragraphs and body of one article."""
-    return ArticleOut.of(service.article(article_id))
+    """Title, author, date, source, paragraphs and body of one article, and the other copies of its story."""
+    return ArticleOut.of(service.article(article_id), service.copies(article_id))

@@ -72,7 +72,8 @@ async def chat_completions(
     body: ChatCompletionRequest, service: ServiceDep, chat: ChatDep, settings: SettingsDep
 ) -> ChatCompletion | EventSourceResponse:
     """Answer the last user message from the corpus, understanding it in the light of the earlier ones."""
-    prepared = await run_in_threadpool(chat.prepare, service, body.question(), body.history(), body.top_k)
+    scope = body.scope(settings.today())
+    prepared = await run_in_threadpool(chat.prepare, service, body.question(), body.history(), body.top_k, scope)
     options = GenerationOptions(body.temperature, body.max_output_tokens)
     if body.stream:
         stream = Stream(settings.chat_model_name)

@@ -5,6 +5,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 from qa.answering.compose import Answer, Citation
+from qa.answering.scope import paper_of
+from qa.api.schemas.news import CopyOut, NewsFilters
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 from qa.models import Article
 
@@ -45,7 +47,7 @@ class HistoryMessage(BaseModel):
         return Message(self.role, self.content)
 
 
-class AskRequest(BaseModel):
+class AskRequest(NewsFilters):
     question: Question = Field(description="The question: 1-1000 characters, not only whitespace (trimmed).")
     top_k: TopK = Field(5, description="How many passages to return (1-20).")
     history: list[HistoryMessage] = Field(
@@ -63,7 +65,7 @@ class CitationOut(BaseModel):
     authors: list[str] = Field(description="Every author, in printed order.")
     date: str | None = Field(description="Publication date, YYYY-MM-DD.")
     dateline: str | None = Field(description="Place and date as printed (本报北京4月27日电).")
-    paper: str | None
+    paper: str | None = Field(description="The paper that printed the article (人民日报), if known.")
     page: str | None = Field(description="The page (版) it was printed on: '10' for 第 10 版.")
     source: str
     chunk_id: str
@@ -71,6 +73,9 @@ class CitationOut(BaseModel):
     start: int = Field(description="Start offset (characters) in the article body.")
     end: int = Field(description="End offset (characters, exclusive) in the article body.")
     score: float = Field(description="Retrieval score of the passage (reciprocal rank fusion).")
+    also_in: list[CopyOut] = Field(
+        default_factory=list, description="Other copies of this story (another paper, another headline)."
+    )
 
     @classmethod
     def of(cls, citation: Citation) -> "CitationOut":
@@ -83,7 +88,7 @@ class CitationOut(BaseModel):
             authors=list(article.authors),
             date=article.date,
             dateline=article.dateline,
-            paper=article.paper,
+            paper=paper_of(article),
             page=article.page,
             source=article.source,
             chunk_id=citation.chunk_id,
@@ -91,6 +96,7 @@ class CitationOut(BaseModel):
             start=citation.start,
             end=citation.end,
             score=round(citation.score, 6),
+            also_in=[CopyOut.of(copy) for copy in citation.also_in],
         )
 
 
@@ -125,16 +131,21 @@ class ArticleOut(BaseModel):
     authors: list[str] = Field(description="Every author, in printed order.")
     date: str | None = Field(description="Publication date, YYYY-MM-DD.")
     dateline: str | None = Field(description="Place and date as printed (本报北京4月27日电).")
-    paper: str | None
+    paper: str | None = Field(description="The paper that printed the article (人民日报), if known.")
     page: str | None = Field(description="The page (版) it was printed on: '10' for 第 10 版.")
     source: str
     url: str | None
     paragraphs: list[str]
     body: str = Field(description="Paragraphs joined by newlines; citation offsets index into this.")
+    paper: str | None = Field(None, description="The paper that printed the article (人民日报), if known.")
+    copies: list[CopyOut] = Field(
+        default_factory=list, description="Other copies of this story (another paper, another headline)."
+    )
 
     @classmethod
-    def of(cls, article: Article) -> "ArticleOut":
-        return cls(**article.to_dict(), body=article.body)
+    def of(cls, article: Article, copies: list[Article] | None = None) -> "ArticleOut":
+        fields = {**article.to_dict(), "paper": paper_of(article)}
+        return cls(**fields, body=article.body, copies=[CopyOut.of(copy) for copy in copies or []])
 
 
 class HealthOut(BaseModel):

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from qa.api.schemas.ask import CitationOut, TopK, whole_number
+from qa.api.schemas.news import NewsFilters
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 from qa.settings import LLM_MAX_TOKENS_LIMIT
 
@@ -51,8 +52,9 @@ class StreamOptions(BaseModel):
     include_usage: bool = Field(False, strict=True)
 
 
-class ChatCompletionRequest(BaseModel):
-    """POST /v1/chat/completions. Unknown OpenAI parameters are accepted and ignored."""
+class ChatCompletionRequest(NewsFilters):
+    """POST /v1/chat/completions. Unknown OpenAI parameters are accepted and ignored; ``today``, ``date_from``,
+    ``date_to`` and ``paper`` are ours, as in /ask."""
 
     model_config = ConfigDict(extra="allow")
 

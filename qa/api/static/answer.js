@@ -11,7 +11,13 @@ export function markerNumbers(text) {
 }
 
 function describe(citation) {
-  return [citation.date, citation.author].filter(Boolean).join(" · ");
+  return [citation.paper, citation.date, citation.author].filter(Boolean).join(" · ");
+}
+
+// "also in …": the same story printed by other papers (copies grouped when the index was built).
+export function alsoIn(copies) {
+  if (!copies || copies.length === 0) return "";
+  return `另见于：${copies.map((c) => [c.paper ?? c.title, c.date].filter(Boolean).join(" ")).join("；")}`;
 }
 
 function snippet(text) {
@@ -66,6 +72,7 @@ function sourceButton(citation, onCite, withSnippet) {
         { class: "source-body" },
         el("span", { class: "source-title", text: citation.title }),
         describe(citation) ? el("span", { class: "source-meta", text: describe(citation) }) : null,
+        alsoIn(citation.also_in) ? el("span", { class: "source-also", text: alsoIn(citation.also_in) }) : null,
         withSnippet ? el("span", { class: "source-snippet", text: snippet(citation.text) }) : null,
       ),
     ),

@@ -4,6 +4,7 @@
 // characters as Python does: Unicode code points. JavaScript strings count UTF-16 units, which differ
 // for characters outside the Basic Multilingual Plane (rare CJK ideographs such as 𠮷), so the body is
 // handled as an array of code points throughout.
+import { alsoIn } from "./answer.js";
 import { el } from "./dom.js";
 
 // Paragraphs of `body` with their code-point offsets: [{start, end, chars}], `end` exclusive.
@@ -43,7 +44,9 @@ function meta(article) {
   const items = [
     article.author ? ["作者", article.author] : null,
     article.date ? ["日期", article.date] : null,
+    article.paper ? ["报纸", article.paper] : null,
     ["来源", article.source],
+    alsoIn(article.copies) ? ["同一报道", alsoIn(article.copies)] : null,
   ].filter(Boolean);
   return el(
     "dl",
