@@ -18,6 +18,11 @@ class Article:
     author: str | None = None
     date: str | None = None
     url: str | None = None
+    authors: tuple[str, ...] = ()  # every author, in printed order; ``author`` is their "、"-join (or None)
+    dateline: str | None = None  # place and date as printed (本报北京4月27日电, 新华社北京4月30日电)
+    paper: str | None = None  # 人民日报, 新华每日电讯, a site name
+    page: str | None = None  # 第 10 版 -> "10"
+    section: str | None = None  # 要闻, a feed's category
 
     @property
     def body(self) -> str:
@@ -27,11 +32,12 @@ class Article:
         # Not dataclasses.asdict: it deep-copies every string, which dominates writing a large index.
         data = dict(self.__dict__)  # the fields, in order (dataclasses.fields per call is slow at 100k)
         data["paragraphs"] = list(self.paragraphs)
+        data["authors"] = list(self.authors)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Article":
-        return cls(**{**data, "paragraphs": tuple(data["paragraphs"])})
+        return cls(**{**data, "paragraphs": tuple(data["paragraphs"]), "authors": tuple(data.get("authors") or ())})
 
     @property
     def fingerprint(self) -> str:
@@ -43,6 +49,11 @@ class Article:
             self.author or "",
             self.date or "",
             self.url or "",
+            "、".join(self.authors),
+            self.dateline or "",
+            self.paper or "",
+            self.page or "",
+            self.section or "",
             self.body,
         ]
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
