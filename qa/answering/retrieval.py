@@ -35,6 +35,9 @@ class Hit:
     score: float
     dense_score: float
     bm25_score: float
+    # 1-based rank in each retriever's own list (None: not among its candidates); their agreement is evidence.
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class Retriever:
             rankings.append(rows.tolist())
             sparse_by_row = dict(zip(rankings[-1], scores.tolist()))
         fused = reciprocal_rank_fusion(rankings)
+        dense_rank = {row: rank for rank, row in enumerate(dense_by_row, start=1)}
+        bm25_rank = {row: rank for rank, row in enumerate(sparse_by_row, start=1)}
         hits: list[Hit] = []
         for row, score in fused:
             chunk = self.data.chunks[row]
@@ -89,7 +94,9 @@ class Retriever:
             dense = dense_by_row.get(row)
             if dense is None:
                 dense = float(np.dot(self.data.dense.vector(row), query.vector))
-            hits.append(Hit(chunk, row, score, dense, sparse_by_row.get(row, 0.0)))
+            hits.append(
+                Hit(chunk, row, score, dense, sparse_by_row.get(row, 0.0), dense_rank.get(row), bm25_rank.get(row))
+            )
             if len(hits) == top_k:
                 break
         return hits

@@ -4,7 +4,9 @@ import time
 from dataclasses import dataclass, field
 
 from qa.answering.compose import Answer, Composer
+from qa.answering.judge import Judge
 from qa.answering.retrieval import Hit, RetrievalMode, Retriever
+from qa.answering.short_answer import short_answer
 from qa.embedders.protocol import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
@@ -30,11 +32,14 @@ class QAService:
         tokenizer: Tokenizer,
         candidates: int = 30,
         mode: RetrievalMode = "hybrid",
+        judge: Judge | None = None,
     ) -> None:
         self.data = data
         # Queries are segmented with the corpus words the keyword index was built with.
         self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
         self.composer = Composer(term_weight, chunks_by_article(data.chunks))
+        # The judge holds the fitted model and the name tagger: made once by the app and passed to every version.
+        self.judge = judge or Judge.bundled(term_weight)
 
     def ask(
         self, question: str, top_k: int = 5, retrieval_query: str | None = None, *, search_depth: int = 0
@@ -51,8 +56,14 @@ class QAService:
         query = self.retriever.prepare((retrieval_query or question).strip())
         hits = self.retriever.search(query, max(top_k, search_depth))
         composing = time.perf_counter()
-        answer = self.composer.compose(query, hits[:top_k], self.data.articles)
+        draft = self.composer.draft(query, hits[:top_k], self.data.articles)
+        verdict = self.judge.decide(draft, self.data.articles)
+        answer = self.composer.cite(draft, self.data.articles, refuse=verdict.refuse)
         answer.question = question.strip()
+        answer.confidence = round(verdict.confidence, 4)
+        answer.reason = verdict.reason
+        answer.short_answer = short_answer(draft, verdict.evidence, answer)
+        answer.evidence = verdict.evidence.values
         done = time.perf_counter()
         return TimedAnswer(answer, (done - started) * 1000, hits, (done - composing) * 1000)
 

@@ -1,0 +1,158 @@
+"""What kind of fact a question asks for (its slot), for which period, and the spans of a sentence that fit.
+
+A slot is a typed blank: 给人民医院捐了多少 asks for an amount (a number with a currency), 多少公里 for
+a number of 公里, 哪一年 for a date, 谁 for a person, 哪家公司 for an organisation, 在哪里 for a place.
+``fitting_spans`` finds the spans of a sentence that could fill it (numbers with the asked unit by
+pattern, names by jieba's part-of-speech tags), leaving out what the question itself already says.
+The answerability features (``qa.answering.features``) ask whether the chosen sentence holds such a
+span at all; the short answer (``qa.answering.short_answer``) is given only when it holds exactly one.
+
+Periods are the years, months, quarters and holidays a question names (2025年, 一季度, 全年, 五一):
+an answer about another period answers another question.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from qa.answering.cues import Cues
+from qa.text.entities import EntityTagger
+
+SlotKind = Literal["number", "amount", "date", "time", "person", "org", "place"]
+NAME_KINDS: frozenset[str] = frozenset({"person", "org", "place"})
+
+_NUMERAL = r"(?:\d+(?:[.,]\d+)*|[零〇一二三四五六七八九十百千两]+(?:点[零〇一二三四五六七八九]+)?)"
+_NUMBER = _NUMERAL + r"(?:多|余)?(?:万|亿|万亿)?"
+_CURRENCY = r"(?:元|美元|欧元|英镑|日元|港元|港币|韩元|卢布|人民币|块钱|块)"
+_AMOUNT = re.compile(_NUMBER + r"\s*(?:多|余)?(?:万|亿)?" + _CURRENCY)
+_MEASURE = (
+    r"(?:%|％|‰|倍|[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场首篇间台架匹头号月日秒分人户株棵亩吨度股支])"
+)
+_ANY_NUMBER = re.compile(_NUMBER + r"\s*(?:[\u4e00-\u9fff]{0,2}?" + _MEASURE + r"|[%％‰])?")
+_YEAR = r"(?:公元前?)?(?:\d{2,4}|[零〇一二三四五六七八九]{4})\s*年"
+_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
+_DATE = re.compile(
+    rf"{_YEAR}(?:\s*{_MONTH}(?:\s*{_DAY})?)?(?:初|底|末|中旬|上旬|下旬)?|{_MONTH}\s*{_DAY}|{_MONTH}(?:初|底|末|中旬|上旬|下旬)?"
+    r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}世纪(?:\d{2}年代)?(?:初|末|中叶)?"
+)
+_TIME = re.compile(
+    r"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜间|当晚|当天)?\s*(?:\d{1,2}[:：]\d{2}"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[时点](?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*分|半|许)?)"
+)
+
+_AMOUNT_Q = re.compile(
+    r"多少钱|多少元|多少万元|多少亿元|多少美元|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
+    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
+)
+_TIME_Q = re.compile(r"几点|什么时间|几时|何时开始|几点钟")
+_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
+_PERSON_Q = re.compile(r"谁|哪位|哪一位|什么人|何人|哪个人|叫什么名字|名字是什么|哪名|哪几位|作者是")
+_ORG_Q = re.compile(
+    r"(?:哪|哪一|哪个|什么)(?:家|个)?(?:公司|机构|组织|部门|单位|企业|银行|大学|学校|高校|媒体|报纸|球队|俱乐部|"
+    r"集团|医院|协会|政党|党派|团体|部委|厂商|平台)"
+)
+_PLACE_Q = re.compile(
+    r"哪里|哪儿|在哪|何地|何处|什么地方|哪个地方|(?:哪|哪一|哪个|什么)(?:个)?(?:国家|城市|省份?|地区|地方|县|市|区|镇|村|"
+    r"州|岛|港口|口岸|机场|车站|景区|地点)"
+)
+# The periods a question can name, and the words that name the same period in a sentence.
+_PERIOD = re.compile(
+    r"\d{4}\s*年(?:度)?|(?:今|去|前|明)年|上半年|下半年|全年|(?:第?[一二三四1-4])季度|\d{1,2}\s*月份?|"
+    r"五一|国庆|春节|元旦|中秋|端午|清明|假期|周末|上周|本周|今天|昨天|前天"
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a question asks for: ``kind`` (None for an untyped question), the unit it names, its periods."""
+
+    kind: SlotKind | None
+    unit: str | None = None
+    periods: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, question: str, cues: Cues | None = None) -> "Slot":
+        cues = cues or Cues.of(question)
+        periods = tuple(dict.fromkeys(re.sub(r"\s+", "", p) for p in _PERIOD.findall(question)))
+        return cls(_kind(question, cues), cues.unit, periods)
+
+
+def _kind(question: str, cues: Cues) -> SlotKind | None:
+    if _AMOUNT_Q.search(question):
+        return "amount"
+    if _TIME_Q.search(question):
+        return "time"
+    if cues.date and _DATE_Q.search(question):
+        return "date"
+    if _ORG_Q.search(question):
+        return "org"
+    if _PLACE_Q.search(question):
+        return "place"
+    if _PERSON_Q.search(question):
+        return "person"
+    if cues.number:
+        return "number"
+    return None
+
+
+def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
+    if slot.kind == "amount":
+        return [m.span() for m in _AMOUNT.finditer(text)]
+    if slot.kind == "date":
+        return [m.span() for m in _DATE.finditer(text)]
+    if slot.kind == "time":
+        return [m.span() for m in _TIME.finditer(text) if re.search(r"\d|[一二三四五六七八九十]", m.group())]
+    if slot.unit:
+        unit = re.compile(_NUMBER + r"\s*(?:多|余)?" + re.escape(slot.unit) + r"[\u4e00-\u9fff]?")
+        spans = []
+        for m in unit.finditer(text):
+            # 多少公里 asks for 公里: keep the unit word whole (平方公里 stays whole when asked as 平方).
+            end = m.end() - 1 if not text[m.start() : m.end()].endswith(slot.unit) else m.end()
+            spans.append((m.start(), _extend_unit(text, end, slot.unit)))
+        return spans
+    return [m.span() for m in _ANY_NUMBER.finditer(text) if not _is_date_part(text, m.end())]
+
+
+def _extend_unit(text: str, end: int, unit: str) -> int:
+    """The end of a unit word that goes on past the asked unit (平方 -> 平方公里; 人 -> 人次)."""
+    follow = re.match(r"[公千厘毫]?[米里克顷方]|次|民币", text[end : end + 2])
+    return end + len(follow.group()) if follow and len(unit) < 3 else end
+
+
+def _is_date_part(text: str, end: int) -> bool:
+    return end < len(text) and text[end] in "年月日号"
+
+
+def fitting_spans(slot: Slot, text: str, question: str, tagger: EntityTagger | None = None) -> list[tuple[int, int]]:
+    """Spans of ``text`` that could fill ``slot``, without those the question already names. Names need ``tagger``."""
+    if slot.kind is None:
+        return []
+    if slot.kind in NAME_KINDS:
+        if tagger is None:
+            return []
+        spans = [(s, e) for kind, s, e in tagger.entities(text) if kind == slot.kind]
+    else:
+        spans = _pattern_spans(slot, text)
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        value = text[start:end].strip()
+        if value and value not in question and not _digits_in(value, question):
+            kept.append((start, start + len(value)))
+    return kept
+
+
+def _digits_in(value: str, question: str) -> bool:
+    """A number the question itself names (2008年, 3号线) is what it asks about, not the answer."""
+    numbers = re.findall(r"\d+", value)
+    return bool(numbers) and all(n in re.findall(r"\d+", question) for n in numbers)
+
+
+def period_share(slot: Slot, text: str) -> float:
+    """Share of the question's periods ``text`` names (1.0 when the question names none)."""
+    if not slot.periods:
+        return 1.0
+    compact = re.sub(r"\s+", "", text)
+    return sum(1 for period in slot.periods if period in compact) / len(slot.periods)
