@@ -41,6 +41,13 @@ SECOND_SENTENCE_RATIO = 0.8
 # A sentence opening with one of these states a consequence: its cause, the sentence before, goes with it.
 _CONSEQUENCE = re.compile(r"(?:因此|所以|于是|因而|故而|由此|从此|在此背景下|结果)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Furniture that opens a report's first paragraph: the dateline (本报北京4月27日电, 新华社开罗5月3日电, 本报讯) and
+# the byline bracket after it (（记者吴储岐）). An answer starts after it: it says who filed, not what happened.
+_FURNITURE = re.compile(
+    r"[\s\u3000\xa0]*(?:(?:据)?(?:本报|新华社|中新社|人民网|新华网|央视网|光明日报)[^，。！？；\n]{0,24}?(?:电|讯)"
+    r"[\s\u3000\xa0]*(?:[（(](?:记者|通讯员|本报记者)?[^（）()]{0,40}[）)])?|[（(](?:记者|本报记者)[^（）()]{1,40}[）)])"
+    r"[\s\u3000\xa0]*"
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ class Composer:
             text = article.body[start:end]
             cov = coverage(text)
             score = cov + RANK_PRIOR / (1 + span.rank) + CUE_WEIGHT * cues.bonus(text)
-            start = _with_cause(article.body, start, end)
+            start = _after_furniture(article.body, _with_cause(article.body, start, end), end)
             chunk_id = span.chunk.id
             if not span.chunk.start <= start < end <= span.chunk.end:
                 chunk_id = self._chunk_holding(article.id, chunk_id, start, end)
@@ -275,6 +282,12 @@ class Composer:
 
 def _article_text(article: Article) -> str:
     return article.title + "\n" + article.body
+
+
+def _after_furniture(body: str, start: int, end: int) -> int:
+    """Where the sentence's own words start: after a dateline and byline opening it, when words are left."""
+    match = _FURNITURE.match(body, start, end)
+    return match.end() if match and match.end() < end - 1 else start
 
 
 def _with_cause(body: str, start: int, end: int) -> int:

@@ -9,6 +9,10 @@ sentence and its article:
 - retrieval: the dense similarity of the question with the best passage and with the answer's,
   how high each retriever (dense, BM25) put the answer's article (agreement), the passage rank,
   the score margin over the next candidate;
+- focus: the character pairs of the words next to the interrogative (产值 in 产值是多少, 死亡 in
+  多少人死亡), the thing asked about: does the sentence, does the article, name it?
+- names: the people, places, organisations, titles and ordinals (第七次) the question names: are
+  they in the sentence, in the article? (北京 asked, 天津 reported: another entity);
 - slots (``qa.answering.slots``): the question asks for a typed fact (a number with its unit, a date,
   a person...) and the sentence holds none of that kind; the question names a period (2025年, 全年,
   一季度) and the sentence or its article does not.
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from qa.answering.compose import Draft
 from qa.answering.scoring import question_grams
-from qa.answering.slots import Slot, fitting_spans, period_share
+from qa.answering.slots import NAME_KINDS, Slot, fitting_spans, focus_pairs, named_things, period_share
 from qa.models import Article
 from qa.text.entities import EntityTagger
 
@@ -39,8 +43,13 @@ FEATURES: tuple[str, ...] = (
     "bm25_rank",
     "answer_rank",
     "margin",
+    "focus_sentence",
+    "focus_article",
+    "named_sentence",
+    "named_article",
     "slot_typed",
     "slot_missing",
+    "name_missing",
     "slot_unique",
     "period_named",
     "period_sentence",
@@ -109,8 +118,15 @@ def evidence(
         values["margin"] = max(0.0, (first.score - max(others)) / first.score)
     spans = fitting_spans(slot, first.text, draft.query.text, tagger) if slot.kind else []
     if slot.kind is not None:
-        values["slot_missing"] = float(not spans)
+        # Numbers and dates are found by pattern, reliably; names by tagging, less so: weighed apart.
+        values["name_missing" if slot.kind in NAME_KINDS else "slot_missing"] = float(not spans)
         values["slot_unique"] = float(len(spans) == 1)
+    focus = dict.fromkeys(focus_pairs(draft.query.text.lower()), 1.0)
+    values["focus_sentence"] = _share(focus, sentence) if focus else 1.0
+    values["focus_article"] = _share(focus, whole) if focus else 1.0
+    named = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger)), 1.0)
+    values["named_sentence"] = _share(named, sentence) if named else 1.0
+    values["named_article"] = _share(named, whole) if named else 1.0
     values["period_sentence"] = period_share(slot, sentence)
     values["period_article"] = period_share(slot, whole)
     return Evidence(values, slot, spans)

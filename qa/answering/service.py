@@ -3,7 +3,7 @@
 import time
 from dataclasses import dataclass, field
 
-from qa.answering.compose import Answer, Composer
+from qa.answering.compose import Answer, Composer, Draft
 from qa.answering.judge import Judge
 from qa.answering.retrieval import Hit, RetrievalMode, Retriever
 from qa.answering.short_answer import short_answer
@@ -20,6 +20,7 @@ class TimedAnswer:
     took_ms: float
     hits: list[Hit] = field(default_factory=list)  # the retrieved passages, best first
     compose_ms: float = 0.0  # the part of ``took_ms`` spent composing the answer from the hits
+    draft: Draft | None = None  # what would have been answered, refused or not (for the evaluation)
 
 
 class QAService:
@@ -65,7 +66,7 @@ class QAService:
         answer.short_answer = short_answer(draft, verdict.evidence, answer)
         answer.evidence = verdict.evidence.values
         done = time.perf_counter()
-        return TimedAnswer(answer, (done - started) * 1000, hits, (done - composing) * 1000)
+        return TimedAnswer(answer, (done - started) * 1000, hits, (done - composing) * 1000, draft)
 
     def article(self, article_id: str) -> Article:
         try:

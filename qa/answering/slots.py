@@ -26,7 +26,16 @@ _NUMBER = _NUMERAL + r"(?:多|余)?(?:万|亿|万亿)?"
 _CURRENCY = r"(?:元|美元|欧元|英镑|日元|港元|港币|韩元|卢布|人民币|块钱|块)"
 _AMOUNT = re.compile(_NUMBER + r"\s*(?:多|余)?(?:万|亿)?" + _CURRENCY)
 _MEASURE = (
-    r"(?:%|％|‰|倍|[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场首篇间台架匹头号月日秒分人户株棵亩吨度股支])"
+    r"(?:%|％|‰|倍|[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场"
+    r"首篇间台架匹头号月日秒分人户株棵亩吨度股支])"
+)
+_MEASURE_CHARS = frozenset(
+    "个位名次年天岁项件种家所座条枚张只本部辆元米克吨倍层届场首篇间台架匹头号月日秒分人户株棵亩度股支份"
+)
+# Units of more than one character a question can name after 多少 (多少公里): kept whole.
+_UNIT_WORDS = frozenset(
+    "公里 平方 公顷 千瓦 立方 毫米 厘米 公分 公斤 千克 摄氏 海里 "
+    "英里 英尺 人次 辆次 架次 万人 亿人 吉瓦 兆瓦 光年".split()
 )
 _ANY_NUMBER = re.compile(_NUMBER + r"\s*(?:[\u4e00-\u9fff]{0,2}?" + _MEASURE + r"|[%％‰])?")
 _YEAR = r"(?:公元前?)?(?:\d{2,4}|[零〇一二三四五六七八九]{4})\s*年"
@@ -42,10 +51,10 @@ _TIME = re.compile(
 )
 
 _AMOUNT_Q = re.compile(
-    r"多少钱|多少元|多少万元|多少亿元|多少美元|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
+    r"多少钱|多少(?:万|亿)?(?:元|美元|欧元|英镑|日元|港元)|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
     r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
 )
-_TIME_Q = re.compile(r"几点|什么时间|几时|何时开始|几点钟")
+_TIME_Q = re.compile(r"几点|几时|几点钟")
 _DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
 _PERSON_Q = re.compile(r"谁|哪位|哪一位|什么人|何人|哪个人|叫什么名字|名字是什么|哪名|哪几位|作者是")
 _ORG_Q = re.compile(
@@ -75,7 +84,8 @@ class Slot:
     def of(cls, question: str, cues: Cues | None = None) -> "Slot":
         cues = cues or Cues.of(question)
         periods = tuple(dict.fromkeys(re.sub(r"\s+", "", p) for p in _PERIOD.findall(question)))
-        return cls(_kind(question, cues), cues.unit, periods)
+        unit = cues.unit if cues.unit and (cues.unit[0] in _MEASURE_CHARS or cues.unit in _UNIT_WORDS) else None
+        return cls(_kind(question, cues), unit, periods)
 
 
 def _kind(question: str, cues: Cues) -> SlotKind | None:
@@ -148,6 +158,46 @@ def _digits_in(value: str, question: str) -> bool:
     """A number the question itself names (2008年, 3号线) is what it asks about, not the answer."""
     numbers = re.findall(r"\d+", value)
     return bool(numbers) and all(n in re.findall(r"\d+", question) for n in numbers)
+
+
+# What the words next to the interrogative are: the asked thing itself (产值是多少, 多少人死亡, 多少名科考队员).
+FOCUS_CHARS = 6
+_FOCUS_STOP = frozenset("的了是在有为和与及或也都就被把将对从向以于之其这那个么呢吗啊吧共约达总一")
+_ASKING = re.compile(
+    r"多少|几|谁|哪一?[年天个位家些里儿种国座条部]?|什么(?:时候|地方|样)?|何时|何地|何处|如何|怎样|怎么|为什么"
+)
+_UNIT_PREFIX = re.compile(
+    r"^(?:[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场首篇间台架匹头号月日秒分人户份]"
+    r"|万|亿|美元|欧元|英镑|亿元|万元|平方公里|公里|千瓦时|立方米|公顷|毫米|摄氏度)+"
+)
+
+
+def focus_pairs(question: str) -> frozenset[str]:
+    """Character pairs of the words just before and after the question's interrogative: what it asks about."""
+    match = _ASKING.search(question)
+    if match is None:
+        return frozenset()
+    before = re.split(r"[^\u4e00-\u9fffA-Za-z0-9]", question[: match.start()])[-1][-FOCUS_CHARS:]
+    after = _UNIT_PREFIX.sub("", question[match.end() :])
+    after = re.split(r"[^\u4e00-\u9fffA-Za-z0-9]", after)[0][:FOCUS_CHARS]
+    pairs = set()
+    for side in (before, after):
+        for i in range(len(side) - 1):
+            pair = side[i : i + 2]
+            if not (set(pair) & _FOCUS_STOP) and not _ASKING.match(pair):
+                pairs.add(pair)
+    return frozenset(pairs)
+
+
+_QUOTED = re.compile(r"《([^》]{1,30})》|“([^”]{1,20})”|第[\d一二三四五六七八九十百]+[次届期批轮号]")
+
+
+def named_things(question: str, tagger: EntityTagger | None) -> list[str]:
+    """What a question names: people, places and organisations (tagged), titles and quotations, ordinals (第七次)."""
+    found = [m.group(1) or m.group(2) or m.group(0) for m in _QUOTED.finditer(question)]
+    if tagger is not None:
+        found.extend(question[s:e] for _, s, e in tagger.entities(question) if e - s >= 2)
+    return list(dict.fromkeys(found))
 
 
 def period_share(slot: Slot, text: str) -> float:
