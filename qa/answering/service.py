@@ -21,6 +21,7 @@ class TimedAnswer:
     hits: list[Hit] = field(default_factory=list)  # the retrieved passages, best first
     compose_ms: float = 0.0  # the part of ``took_ms`` spent composing the answer from the hits
     draft: Draft | None = None  # what would have been answered, refused or not (for the evaluation)
+    failed_check: str | None = None  # the judge's fact check that refused it (qa.answering.judge.FACT_CHECKS)
 
 
 class QAService:
@@ -66,7 +67,8 @@ class QAService:
         answer.short_answer = short_answer(draft, verdict.evidence, answer)
         answer.evidence = verdict.evidence.values
         done = time.perf_counter()
-        return TimedAnswer(answer, (done - started) * 1000, hits, (done - composing) * 1000, draft)
+        took = (done - started) * 1000
+        return TimedAnswer(answer, took, hits, (done - composing) * 1000, draft, verdict.failed_check)
 
     def article(self, article_id: str) -> Article:
         try:

@@ -26,8 +26,10 @@ _NUMBER = _NUMERAL + r"(?:多|余)?(?:万|亿|万亿)?"
 _CURRENCY = r"(?:元|美元|欧元|英镑|日元|港元|港币|韩元|卢布|人民币|块钱|块)"
 _AMOUNT = re.compile(_NUMBER + r"\s*(?:多|余)?(?:万|亿)?" + _CURRENCY)
 _MEASURE = (
-    r"(?:%|％|‰|倍|[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场"
-    r"首篇间台架匹头号月日秒分人户株棵亩吨度股支])"
+    r"(?:%|％|‰|平方公里|平方米|公里|千米|厘米|毫米|公分|公斤|千克|公顷|千瓦时|千瓦|立方米|摄氏度|海里|英里|英尺|"
+    r"人次|辆次|架次|吉瓦|兆瓦|光年|小时|分钟|周年|个月|美元|欧元|英镑|日元|"
+    r"[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场首篇间台架匹头号月日秒分人户株棵亩度股支"
+    r"册级发粒颗片根艘门栋口期集章节季轮局盘杯瓶袋箱斤尺寸里周倍成])"
 )
 _MEASURE_CHARS = frozenset(
     "个位名次年天岁项件种家所座条枚张只本部辆元米克吨倍层届场首篇间台架匹头号月日秒分人户株棵亩度股支份"
@@ -37,7 +39,11 @@ _UNIT_WORDS = frozenset(
     "公里 平方 公顷 千瓦 立方 毫米 厘米 公分 公斤 千克 摄氏 海里 "
     "英里 英尺 人次 辆次 架次 万人 亿人 吉瓦 兆瓦 光年".split()
 )
-_ANY_NUMBER = re.compile(_NUMBER + r"\s*(?:[\u4e00-\u9fff]{0,2}?" + _MEASURE + r"|[%％‰])?")
+_ANY_NUMBER = re.compile(r"\d+\s*[：:比]\s*\d+|" + _NUMBER + r"\s*" + _MEASURE + "?")  # a ratio, or a count
+_LONE_ONE = re.compile(r"[一两][\u4e00-\u9fff]?")
+_ORDINAL = re.compile(r"第\s*" + _NUMERAL + r"\s*" + _MEASURE + "?")
+# Two spans joined by one of these are one answer: 2009年9月27日-10月9日, 5至10公里.
+_RANGE = re.compile(r"\s*(?:-|—|–|~|～|至|到)\s*")
 _YEAR = r"(?:公元前?)?(?:\d{2,4}|[零〇一二三四五六七八九]{4})\s*年"
 _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
@@ -79,13 +85,14 @@ class Slot:
     kind: SlotKind | None
     unit: str | None = None
     periods: tuple[str, ...] = ()
+    question_text: str = ""
 
     @classmethod
     def of(cls, question: str, cues: Cues | None = None) -> "Slot":
         cues = cues or Cues.of(question)
         periods = tuple(dict.fromkeys(re.sub(r"\s+", "", p) for p in _PERIOD.findall(question)))
         unit = cues.unit if cues.unit and (cues.unit[0] in _MEASURE_CHARS or cues.unit in _UNIT_WORDS) else None
-        return cls(_kind(question, cues), unit, periods)
+        return cls(_kind(question, cues), unit, periods, question)
 
 
 def _kind(question: str, cues: Cues) -> SlotKind | None:
@@ -113,15 +120,41 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in _DATE.finditer(text)]
     if slot.kind == "time":
         return [m.span() for m in _TIME.finditer(text) if re.search(r"\d|[一二三四五六七八九十]", m.group())]
+    if "第几" in slot.question_text:  # an ordinal: 第3名, 第二位
+        return [m.span() for m in _ORDINAL.finditer(text)]
     if slot.unit:
-        unit = re.compile(_NUMBER + r"\s*(?:多|余)?" + re.escape(slot.unit) + r"[\u4e00-\u9fff]?")
+        unit = re.compile(
+            r"(?:"
+            + _NUMERAL
+            + r"\s*(?:-|—|–|~|～|至|到)\s*)?"  # a range: 70-80公里
+            + _NUMBER
+            + r"\s*(?:多|余)?"
+            + re.escape(slot.unit)
+            + r"[\u4e00-\u9fff]?"
+        )
         spans = []
         for m in unit.finditer(text):
             # 多少公里 asks for 公里: keep the unit word whole (平方公里 stays whole when asked as 平方).
             end = m.end() - 1 if not text[m.start() : m.end()].endswith(slot.unit) else m.end()
             spans.append((m.start(), _extend_unit(text, end, slot.unit)))
         return spans
-    return [m.span() for m in _ANY_NUMBER.finditer(text) if not _is_date_part(text, m.end())]
+    # 一种, 一个: an article's word, not a count, unless the question names that unit.
+    return [
+        m.span()
+        for m in _ANY_NUMBER.finditer(text)
+        if not _is_date_part(text, m.end()) and not _LONE_ONE.fullmatch(m.group())
+    ]
+
+
+def _join_ranges(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Neighbouring spans joined by a range connector (至, -, ~) become one."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _RANGE.fullmatch(text[joined[-1][1] : start]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _extend_unit(text: str, end: int, unit: str) -> int:
@@ -143,7 +176,7 @@ def fitting_spans(slot: Slot, text: str, question: str, tagger: EntityTagger | N
             return []
         spans = [(s, e) for kind, s, e in tagger.entities(text) if kind == slot.kind]
     else:
-        spans = _pattern_spans(slot, text)
+        spans = _join_ranges(text, _pattern_spans(slot, text))
     kept: list[tuple[int, int]] = []
     for start, end in spans:
         while start < end and text[start].isspace():

@@ -165,6 +165,7 @@ def ask_all(service: QAService, probes: list[Probe], top_k: int = 5) -> list[dic
                 "drafted": drafted,
                 "right": right,
                 "rule": draft.reason if draft else "not_found",
+                "check": timed.failed_check,
                 "confidence": answer.confidence,
                 "features": answer.evidence,
                 "short": short.text if short else None,

@@ -7,7 +7,8 @@ from typing import Any
 
 Record = dict[str, Any]
 
-THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+# -1: the composer's rules alone (before issue 16); 0: the rules and the fact checks; above: the confidence too.
+THRESHOLDS = (-1.0, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
 _PUNCTUATION = re.compile(r"[\s，。、：；,.:;\"“”‘’（）()《》「」]")
 # A short answer may differ from a gold answer by this many characters (约, 多, 元) and still count as right.
@@ -16,7 +17,9 @@ SHORT_SLACK = 2
 
 def refused(record: Record, threshold: float) -> bool:
     """Whether the service refuses this question when ``QA_MIN_CONFIDENCE`` is ``threshold``."""
-    return record["rule"] is not None or (record["confidence"] or 0.0) < threshold
+    if threshold < 0:  # the rules alone, as before the judge: no fact checks, no confidence
+        return record["rule"] is not None
+    return record["rule"] is not None or bool(record.get("check")) or (record["confidence"] or 0.0) < threshold
 
 
 def _share(flags: Sequence[bool]) -> str:
@@ -55,8 +58,9 @@ def curve_table(records: Sequence[Record], thresholds: Sequence[float] = THRESHO
         def ref(rows: list[Record], t: float = t) -> str:
             return _share([refused(r, t) for r in rows])
 
+        label = "rules only" if t < 0 else f"{t:.1f}"
         lines.append(
-            f"| {t:.1f} | {hit(sets['cmrc_ans'])} | {ref(sets['cmrc_ans'])} | {ref(sets['cmrc_absent'])} "
+            f"| {label} | {hit(sets['cmrc_ans'])} | {ref(sets['cmrc_ans'])} | {ref(sets['cmrc_absent'])} "
             f"| {ref(sets['redacted'])} | {hit(sets['full'])} | {ref(sets['full'])} "
             f"| {hit(sets['news_ans'])} | {ref(sets['news_ans'])} | {ref(sets['news_near'])} |"
         )
@@ -65,7 +69,11 @@ def curve_table(records: Sequence[Record], thresholds: Sequence[float] = THRESHO
 
 def reliability_table(records: Sequence[Record], bins: Sequence[float] = BINS) -> str:
     """Of the test answers the rules let through, grouped by confidence: how many, and the share that is right."""
-    rows = [r for r in records if r["split"] == "test" and r["rule"] is None and r["confidence"] is not None]
+    rows = [
+        r
+        for r in records
+        if r["split"] == "test" and r["rule"] is None and not r.get("check") and r["confidence"] is not None
+    ]
     lines = ["| confidence | answers | mean confidence | right |", "| --- | --- | --- | --- |"]
     for low, high in zip(bins, bins[1:]):
         group = [r for r in rows if low <= r["confidence"] < high]
@@ -86,11 +94,15 @@ def short_exact(short: str, answers: Sequence[str]) -> bool:
 
 
 def short_right(short: str, answers: Sequence[str]) -> bool:
-    """Exact, or one holds the other and they differ by at most ``SHORT_SLACK`` characters (4000万 / 4000万元)."""
+    """Exact; or one holds the other and they differ by at most ``SHORT_SLACK`` characters (4000万 / 4000万元); or
+    a gold answer written as a phrase holds it with all the phrase's numbers (2010年 in 2010年法国网球公开赛后)."""
     s = _norm(short)
     for answer in answers:
         a = _norm(answer)
-        if a and (a in s or s in a) and abs(len(a) - len(s)) <= SHORT_SLACK and s:
+        if not a or not s or not (a in s or s in a):
+            continue
+        numbers = re.findall(r"\d+(?:\.\d+)?", a)
+        if abs(len(a) - len(s)) <= SHORT_SLACK or (numbers and all(n in s for n in numbers)):
             return True
     return False
 
@@ -106,7 +118,7 @@ def short_answer_table(records: Sequence[Record]) -> str:
     ]
     for kind in [*kinds, "all"]:
         group = [r for r in rows if kind == "all" or r["slot"] == kind]
-        given = [r for r in group if r["short"] and r["rule"] is None]
+        given = [r for r in group if r["short"]]
         exact = [short_exact(r["short"], r["answers"]) for r in given]
         right = [short_right(r["short"], r["answers"]) for r in given]
         lines.append(
@@ -114,3 +126,18 @@ def short_answer_table(records: Sequence[Record]) -> str:
             f"| {sum(exact) / max(len(group), 1):.3f} | {_share(exact)} | {_share(right)} |"
         )
     return "\n".join(lines)
+
+
+def report_answerability(records: Sequence[Record], min_confidence: float) -> str:
+    """The three tables with their headings, as ``python -m qa.eval`` prints them."""
+    test = [r for r in records if r["split"] == "test"]
+    return "\n\n".join(
+        [
+            f"Answerability (test questions; the service refuses below QA_MIN_CONFIDENCE = {min_confidence}):",
+            curve_table(test),
+            "Reliability of the confidence (test answers the rules and fact checks let through):",
+            reliability_table(test),
+            "Short answers (full corpus, test questions asking for a typed fact):",
+            short_answer_table(test),
+        ]
+    )

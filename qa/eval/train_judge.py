@@ -2,7 +2,7 @@
 
 Asks the training questions of ``qa.eval.answerability`` (the training fold of the CMRC trial set in
 the half and redacted corpora, and set A of the news-page questions), keeps the drafts the rules
-pass (only those need a confidence), and fits a logistic regression from their features
+and the fact checks pass (only those need a confidence), and fits a logistic regression from their features
 (``qa.answering.features``) to whether the draft holds a gold answer. The raw probabilities are
 then calibrated by isotonic regression fitted on 5-fold out-of-fold predictions, so the
 calibration is not fitted on answers the regression has seen. Deterministic: the same records give
@@ -31,7 +31,7 @@ DIGITS = 6
 
 def training_rows(records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
     """Features and labels of the training records whose draft the rules pass."""
-    rows = [r for r in records if r["split"] == "train" and r["rule"] is None and r["features"]]
+    rows = [r for r in records if r["split"] == "train" and r["rule"] is None and not r["check"] and r["features"]]
     if not rows:
         raise ValueError("no training records with a draft the rules pass")
     x = np.array([[r["features"][name] for name in FEATURES] for r in rows], dtype=float)

@@ -15,6 +15,7 @@ import jieba.posseg
 from qa.text.segmentation import _dictionary
 
 EntityKind = Literal["person", "place", "org"]
+_DOTS = frozenset("·•‧・")
 # jieba's tags: nr person name, ns place name, nt organisation name; nrt / nrfg are names too.
 _KINDS: dict[str, EntityKind] = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org"}
 
@@ -39,15 +40,23 @@ class EntityTagger:
         self.entities("预热")
 
     def entities(self, text: str) -> list[tuple[EntityKind, int, int]]:
-        """``(kind, start, end)`` of each name in ``text``, in order; neighbouring parts of one name joined."""
+        """``(kind, start, end)`` of each name in ``text``, in order; neighbouring parts of one name joined, and
+        transliterated names (保罗·皮尔斯: the words either side of a middle dot) taken as people."""
         found: list[tuple[EntityKind, int, int]] = []
         position = 0
         with self._lock:
             pairs = list(self._tagger.cut(text))
-        for pair in pairs:
+        for i, pair in enumerate(pairs):
             start, end = position, position + len(pair.word)
             position = end
+            if pair.word in _DOTS and found and found[-1][2] == start and i + 1 < len(pairs):
+                found[-1] = ("person", found[-1][1], end + len(pairs[i + 1].word))
+                continue
+            if found and found[-1][2] > start:
+                continue  # the word after a middle dot, already part of the name
             kind = _KINDS.get(pair.flag)
+            if kind is None and i + 2 < len(pairs) and pairs[i + 1].word in _DOTS:
+                kind = "person"
             if kind is None:
                 continue
             if found and found[-1][0] == kind and found[-1][2] == start:
