@@ -47,6 +47,7 @@ FEATURES: tuple[str, ...] = (
     "focus_article",
     "named_sentence",
     "named_article",
+    "places_article",
     "slot_typed",
     "slot_missing",
     "name_missing",
@@ -127,6 +128,8 @@ def evidence(
     named = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger)), 1.0)
     values["named_sentence"] = _share(named, sentence) if named else 1.0
     values["named_article"] = _share(named, whole) if named else 1.0
+    places = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger, people=False)), 1.0)
+    values["places_article"] = float(all(p in whole for p in places))
     values["period_sentence"] = period_share(slot, sentence)
     values["period_article"] = period_share(slot, whole)
     return Evidence(values, slot, spans)

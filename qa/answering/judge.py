@@ -42,7 +42,20 @@ DEFAULT_MIN_CONFIDENCE = 0.0
 # weigh most against is "no_matching_fact"; one the coverage or retrieval features weigh most against is
 # "not_found".
 _FACT_FEATURES = frozenset(
-    {"slot_missing", "slot_unique", "period_sentence", "period_article", "missing_word", "sentence_words"}
+    {
+        "slot_missing",
+        "name_missing",
+        "slot_unique",
+        "period_sentence",
+        "period_article",
+        "missing_word",
+        "sentence_words",
+        "focus_sentence",
+        "focus_article",
+        "named_sentence",
+        "named_article",
+        "places_article",
+    }
 )
 _TOPIC_FEATURES = frozenset(
     {"relevance", "article_words", "article_pairs", "dense_top", "dense_answer", "dense_rank", "bm25_rank"}
@@ -122,8 +135,9 @@ def _period_absent(values: dict[str, float]) -> bool:
 
 
 def _names_absent(values: dict[str, float]) -> bool:
-    """Names people, places, organisations or titles, none of which the article mentions."""
-    return values["named_article"] == 0.0
+    """Names a place, organisation, title or ordinal the article never mentions (北京 asked, 天津 reported), or
+    people none of whom it mentions (a person's name is written several ways: one of them is enough)."""
+    return values["places_article"] < 1.0 or values["named_article"] == 0.0
 
 
 # Checks of the fact asked against the answer found (the issue's slot checks). Each is precise on its own:

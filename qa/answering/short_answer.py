@@ -13,7 +13,7 @@ from qa.answering.compose import Answer, Draft, ShortAnswer
 from qa.answering.features import Evidence
 from qa.answering.scoring import question_grams
 
-_CLAUSE_END = re.compile(r"[，,；;。：:！!？?]")
+_CLAUSE_END = re.compile(r"[，,、；;。：:！!？?]")
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

@@ -58,7 +58,7 @@ _TIME = re.compile(
 
 _AMOUNT_Q = re.compile(
     r"多少钱|多少(?:万|亿)?(?:元|美元|欧元|英镑|日元|港元)|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
-    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
+    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|捐资了?|出资了?|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
 )
 _TIME_Q = re.compile(r"几点|几时|几点钟")
 _DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
@@ -96,7 +96,8 @@ class Slot:
 
 
 def _kind(question: str, cues: Cues) -> SlotKind | None:
-    if _AMOUNT_Q.search(question):
+    # 捐了多少 asks for money, 捐了多少台电脑 for a count of 台.
+    if _AMOUNT_Q.search(question) and (cues.unit is None or cues.unit[0] in "元万亿美欧英日港"):
         return "amount"
     if _TIME_Q.search(question):
         return "time"
@@ -225,11 +226,14 @@ def focus_pairs(question: str) -> frozenset[str]:
 _QUOTED = re.compile(r"《([^》]{1,30})》|“([^”]{1,20})”|第[\d一二三四五六七八九十百]+[次届期批轮号]")
 
 
-def named_things(question: str, tagger: EntityTagger | None) -> list[str]:
-    """What a question names: people, places and organisations (tagged), titles and quotations, ordinals (第七次)."""
+def named_things(question: str, tagger: EntityTagger | None, people: bool = True) -> list[str]:
+    """What a question names: people, places and organisations (tagged), titles and quotations, ordinals (第七次).
+    ``people=False`` leaves out people's names (often written several ways: 科尔·艾伦, 艾伦)."""
     found = [m.group(1) or m.group(2) or m.group(0) for m in _QUOTED.finditer(question)]
     if tagger is not None:
-        found.extend(question[s:e] for _, s, e in tagger.entities(question) if e - s >= 2)
+        found.extend(
+            question[s:e] for kind, s, e in tagger.entities(question) if e - s >= 2 and (people or kind != "person")
+        )
     return list(dict.fromkeys(found))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from qa.answering.features import FEATURES
-from qa.answering.judge import MODEL_FILE
+from qa.answering.judge import MODEL_FILE, ConfidenceModel
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 REGULARISATION_C = 1.0
 FOLDS = 5
 DIGITS = 6
+CERTAINTY = (0.01, 0.99)
 
 
 def training_rows(records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +55,8 @@ def fit(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     regression = LogisticRegression(C=REGULARISATION_C, max_iter=2000)
     folds = KFold(n_splits=FOLDS, shuffle=False)
     out_of_fold = cross_val_predict(regression, z, y, cv=folds, method="predict_proba")[:, 1]
-    calibration = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(out_of_fold, y)
+    # Never quite 0 or 1: a few hundred answers cannot show that an answer is certainly right or wrong.
+    calibration = IsotonicRegression(y_min=CERTAINTY[0], y_max=CERTAINTY[1], out_of_bounds="clip").fit(out_of_fold, y)
     regression.fit(z, y)
     return {
         "about": "answerability judge (qa/answering/judge.py); rebuilt by `make judge` (qa/eval/train_judge.py)",
@@ -127,7 +129,31 @@ def main(argv: list[str] | None = None) -> int:
     write_model(model, args.out)
     weights = ", ".join(f"{name} {w:+.2f}" for name, w in zip(model["features"], model["coef"]))
     print(f"{args.out}: {len(y)} answers ({int(y.sum())} right); weights: {weights}")
+    print(training_curve(records, ConfidenceModel.load(args.out)))
     return 0
+
+
+def training_curve(records: list[dict[str, Any]], model: "ConfidenceModel") -> str:
+    """Refusals on the training questions at several refusal points: where to put QA_MIN_CONFIDENCE."""
+    rows = [r for r in records if r["split"] == "train"]
+    answerable = [r for r in rows if r["kind"] == "answerable"]
+    other = [r for r in rows if r["kind"] != "answerable"]
+    lines = ["QA_MIN_CONFIDENCE | answerable refused | right answers lost | unanswerable refused (training questions)"]
+    for threshold in (-1.0, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+
+        def refused(r: dict[str, Any], t: float = threshold) -> bool:
+            if t < 0:  # the composer's rules alone, before the judge
+                return r["rule"] is not None
+            gated = r["rule"] is not None or bool(r["check"]) or not r["features"]
+            return gated or model.probability(r["features"]) < t
+
+        lost = sum(r["right"] and refused(r) for r in answerable) / len(answerable)
+        label = "rules only" if threshold < 0 else f"{threshold:.2f}"
+        lines.append(
+            f"{label} | {sum(map(refused, answerable)) / len(answerable):.3f} | {lost:.3f} "
+            f"| {sum(map(refused, other)) / len(other):.3f}"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
