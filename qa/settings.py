@@ -12,7 +12,7 @@ BUNDLED_MODEL = "m3e-small"
 DEFAULT_CHUNK_SIZE = 240
 DEFAULT_CHUNK_OVERLAP = 90
 # The refusal point of the answerability judge (qa.answering.judge.DEFAULT_MIN_CONFIDENCE is the same).
-DEFAULT_MIN_CONFIDENCE = 0.0
+DEFAULT_MIN_CONFIDENCE = 0.05
 
 
 class Settings(BaseSettings):

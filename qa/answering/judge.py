@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("judge_model.json")
 # The refusal point when none is configured (QA_MIN_CONFIDENCE's default; see docs/EVAL.md for the curve).
-DEFAULT_MIN_CONFIDENCE = 0.0
+DEFAULT_MIN_CONFIDENCE = 0.05
 # The features that say "the article is on the topic but does not hold the fact asked": a refusal they
 # weigh most against is "no_matching_fact"; one the coverage or retrieval features weigh most against is
 # "not_found".
@@ -135,9 +135,10 @@ def _period_absent(values: dict[str, float]) -> bool:
 
 
 def _names_absent(values: dict[str, float]) -> bool:
-    """Names a place, organisation, title or ordinal the article never mentions (北京 asked, 天津 reported), or
-    people none of whom it mentions (a person's name is written several ways: one of them is enough)."""
-    return values["places_article"] < 1.0 or values["named_article"] == 0.0
+    """Names a place, organisation, title or ordinal the article never mentions (北京 asked, 天津 reported). People's
+    names and names the tagger only guessed are left to the confidence: they are written several ways or are
+    plain words mistaken for names."""
+    return values["places_article"] < 1.0
 
 
 # Checks of the fact asked against the answer found (the issue's slot checks). Each is precise on its own:

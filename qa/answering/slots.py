@@ -78,6 +78,10 @@ _PERIOD = re.compile(
 )
 
 
+# The present (今年多少岁: 现年31岁): the article's own time, said in many ways; not a period to find in it.
+_PRESENT = frozenset({"今年", "今天", "本周"})
+
+
 @dataclass(frozen=True)
 class Slot:
     """What a question asks for: ``kind`` (None for an untyped question), the unit it names, its periods."""
@@ -90,7 +94,8 @@ class Slot:
     @classmethod
     def of(cls, question: str, cues: Cues | None = None) -> "Slot":
         cues = cues or Cues.of(question)
-        periods = tuple(dict.fromkeys(re.sub(r"\s+", "", p) for p in _PERIOD.findall(question)))
+        found = (re.sub(r"\s+", "", p) for p in _PERIOD.findall(question))
+        periods = tuple(dict.fromkeys(p for p in found if p not in _PRESENT))
         unit = cues.unit if cues.unit and (cues.unit[0] in _MEASURE_CHARS or cues.unit in _UNIT_WORDS) else None
         return cls(_kind(question, cues), unit, periods, question)
 
@@ -223,17 +228,21 @@ def focus_pairs(question: str) -> frozenset[str]:
     return frozenset(pairs)
 
 
+_NOT_ORDINALS = frozenset({"第一次", "第一个", "第一位"})  # "the first time": plain words, not a named ordinal
 _QUOTED = re.compile(r"《([^》]{1,30})》|“([^”]{1,20})”|第[\d一二三四五六七八九十百]+[次届期批轮号]")
 
 
 def named_things(question: str, tagger: EntityTagger | None, people: bool = True) -> list[str]:
     """What a question names: people, places and organisations (tagged), titles and quotations, ordinals (第七次).
-    ``people=False`` leaves out people's names (often written several ways: 科尔·艾伦, 艾伦)."""
+    ``people=False`` keeps only titles, ordinals and the places and organisations of jieba's dictionary: what is
+    surely a name (people's names are written several ways, and guessed names are often plain words: 叶有)."""
     found = [m.group(1) or m.group(2) or m.group(0) for m in _QUOTED.finditer(question)]
+    found = [name for name in found if name not in _NOT_ORDINALS]
     if tagger is not None:
-        found.extend(
-            question[s:e] for kind, s, e in tagger.entities(question) if e - s >= 2 and (people or kind != "person")
-        )
+        for kind, s, e in tagger.entities(question):
+            name = question[s:e]
+            if e - s >= 2 and (people or (kind != "person" and tagger.known(name))):
+                found.append(name)
     return list(dict.fromkeys(found))
 
 

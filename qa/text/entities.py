@@ -39,6 +39,10 @@ class EntityTagger:
         """Read the tag table and the dictionary now rather than on the first question asking for a name."""
         self.entities("预热")
 
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is a name in jieba's dictionary (not one guessed by its HMM from the context)."""
+        return self._tagger.word_tag_tab.get(word) in _KINDS
+
     def entities(self, text: str) -> list[tuple[EntityKind, int, int]]:
         """``(kind, start, end)`` of each name in ``text``, in order; neighbouring parts of one name joined, and
         transliterated names (保罗·皮尔斯: the words either side of a middle dot) taken as people."""
