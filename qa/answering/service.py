@@ -1,10 +1,11 @@
 """The question-answering service over one loaded index version: retrieve, then compose."""
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.answering.compose import Answer, Composer, Draft
 from qa.answering.judge import Judge
+from qa.answering.metadata import compose_metadata, metadata_answer
 from qa.answering.retrieval import Hit, RetrievalMode, Retriever
 from qa.answering.short_answer import short_answer
 from qa.embedders.protocol import Embedder
@@ -60,11 +61,16 @@ class QAService:
         composing = time.perf_counter()
         draft = self.composer.draft(query, hits[:top_k], self.data.articles)
         verdict = self.judge.decide(draft, self.data.articles)
-        answer = self.composer.cite(draft, self.data.articles, refuse=verdict.refuse)
+        meta = metadata_answer(draft, self.data.articles) if draft.reason is None else None
+        if meta is not None:  # 谁写的, 哪天发表: the record answers, not a sentence of the story
+            answer = compose_metadata(meta, draft, self.data.articles, question.strip())
+            verdict = replace(verdict, refuse=False, reason=None, failed_check=None)
+        else:
+            answer = self.composer.cite(draft, self.data.articles, refuse=verdict.refuse)
+            answer.short_answer = short_answer(draft, verdict.evidence, answer)
         answer.question = question.strip()
         answer.confidence = round(verdict.confidence, 4)
         answer.reason = verdict.reason
-        answer.short_answer = short_answer(draft, verdict.evidence, answer)
         answer.evidence = verdict.evidence.values
         done = time.perf_counter()
         took = (done - started) * 1000

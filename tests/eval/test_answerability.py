@@ -114,7 +114,7 @@ def test_short_answers_are_right_when_they_are_the_gold_answer_or_its_numbers():
 def test_the_fit_is_deterministic_and_needs_right_and_wrong_answers():
     rng = np.random.default_rng(0)
     records = []
-    for i in range(200):
+    for _ in range(200):
         features = {name: float(rng.random()) for name in FEATURES}
         right = features["article_words"] > 0.5
         records.append({"split": "train", "rule": None, "check": None, "features": features, "right": right})
