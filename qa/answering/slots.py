@@ -41,6 +41,7 @@ _UNIT_WORDS = frozenset(
 )
 _ANY_NUMBER = re.compile(r"\d+\s*[：:比]\s*\d+|" + _NUMBER + r"\s*" + _MEASURE + "?")  # a ratio, or a count
 _LONE_ONE = re.compile(r"[一两][\u4e00-\u9fff]?")
+_NOT_A_COUNT = re.compile(r"\d{3,4}\s*年.*|[零〇一二三四五六七八九十百千两]+")
 _ORDINAL = re.compile(r"第\s*" + _NUMERAL + r"\s*" + _MEASURE + "?")
 # Two spans joined by one of these are one answer: 2009年9月27日-10月9日, 5至10公里.
 _RANGE = re.compile(r"\s*(?:-|—|–|~|～|至|到)\s*")
@@ -144,11 +145,15 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
             end = m.end() - 1 if not text[m.start() : m.end()].endswith(slot.unit) else m.end()
             spans.append((m.start(), _extend_unit(text, end, slot.unit)))
         return spans
-    # 一种, 一个: an article's word, not a count, unless the question names that unit.
+    # 一种, 一个: an article's word, not a count, unless the question names that unit; 2003年: a date; 三: a word;
+    # AGG01: a name.
     return [
         m.span()
         for m in _ANY_NUMBER.finditer(text)
-        if not _is_date_part(text, m.end()) and not _LONE_ONE.fullmatch(m.group())
+        if not _is_date_part(text, m.end())
+        and not _LONE_ONE.fullmatch(m.group())
+        and not _NOT_A_COUNT.fullmatch(m.group())
+        and not (m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
     ]
 
 
@@ -180,7 +185,7 @@ def fitting_spans(slot: Slot, text: str, question: str, tagger: EntityTagger | N
     if slot.kind in NAME_KINDS:
         if tagger is None:
             return []
-        spans = [(s, e) for kind, s, e in tagger.entities(text) if kind == slot.kind]
+        spans = [(s, e) for kind, s, e in tagger.entities(text) if kind == slot.kind and e - s >= 2]
     else:
         spans = _join_ranges(text, _pattern_spans(slot, text))
     kept: list[tuple[int, int]] = []

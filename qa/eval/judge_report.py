@@ -8,7 +8,7 @@ from typing import Any
 Record = dict[str, Any]
 
 # -1: the composer's rules alone (before issue 16); 0: the rules and the fact checks; above: the confidence too.
-THRESHOLDS = (-1.0, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+THRESHOLDS = (-1.0, 0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
 _PUNCTUATION = re.compile(r"[\s，。、：；,.:;\"“”‘’（）()《》「」]")
 # A short answer may differ from a gold answer by this many characters (约, 多, 元) and still count as right.
@@ -30,7 +30,7 @@ def _pick(records: Sequence[Record], corpus: Sequence[str], kind: str, split: st
     return [r for r in records if r["corpus"] in corpus and r["kind"] == kind and r["split"] == split]
 
 
-def curve_table(records: Sequence[Record], thresholds: Sequence[float] = THRESHOLDS) -> str:
+def curve_table(records: Sequence[Record], thresholds: Sequence[float] = THRESHOLDS, current: float = -2.0) -> str:
     """Per refusal point: answered right, false refusals and refusals of unanswerable questions, per question set."""
     half = ("half-a", "half-b")
     sets = {
@@ -58,7 +58,8 @@ def curve_table(records: Sequence[Record], thresholds: Sequence[float] = THRESHO
         def ref(rows: list[Record], t: float = t) -> str:
             return _share([refused(r, t) for r in rows])
 
-        label = "rules only" if t < 0 else f"{t:.1f}"
+        label = "rules only" if t < 0 else f"{t:.2f}"
+        label = f"**{label}** (set)" if t == current else label
         lines.append(
             f"| {label} | {hit(sets['cmrc_ans'])} | {ref(sets['cmrc_ans'])} | {ref(sets['cmrc_absent'])} "
             f"| {ref(sets['redacted'])} | {hit(sets['full'])} | {ref(sets['full'])} "
@@ -134,7 +135,7 @@ def report_answerability(records: Sequence[Record], min_confidence: float) -> st
     return "\n\n".join(
         [
             f"Answerability (test questions; the service refuses below QA_MIN_CONFIDENCE = {min_confidence}):",
-            curve_table(test),
+            curve_table(test, current=min_confidence),
             "Reliability of the confidence (test answers the rules and fact checks let through):",
             reliability_table(test),
             "Short answers (full corpus, test questions asking for a typed fact):",

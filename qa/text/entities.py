@@ -53,13 +53,14 @@ class EntityTagger:
         for i, pair in enumerate(pairs):
             start, end = position, position + len(pair.word)
             position = end
-            if pair.word in _DOTS and found and found[-1][2] == start and i + 1 < len(pairs):
+            joinable = i + 1 < len(pairs) and pairs[i + 1].flag != "ns" and (not found or found[-1][0] == "person")
+            if pair.word in _DOTS and found and found[-1][2] == start and joinable:
                 found[-1] = ("person", found[-1][1], end + len(pairs[i + 1].word))
                 continue
             if found and found[-1][2] > start:
                 continue  # the word after a middle dot, already part of the name
             kind = _KINDS.get(pair.flag)
-            if kind is None and i + 2 < len(pairs) and pairs[i + 1].word in _DOTS:
+            if kind is None and i + 2 < len(pairs) and pairs[i + 1].word in _DOTS and pairs[i + 2].flag != "ns":
                 kind = "person"
             if kind is None:
                 continue

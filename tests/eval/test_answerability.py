@@ -98,7 +98,7 @@ def test_refusals_follow_the_rules_the_checks_and_the_threshold():
     assert refused(record("answerable", True, 0.3), 0.5) and not refused(record("answerable", True, 0.3), 0.2)
     rows = [record("answerable", True, 0.9), record("answerable", False, 0.2), record("absent", False, 0.3)]
     table = curve_table(rows, (0.0, 0.5))
-    assert "| 0.0 | 0.500 | 0.000 | 0.000 |" in table and "| 0.5 | 0.500 | 0.500 | 1.000 |" in table
+    assert "| 0.00 | 0.500 | 0.000 | 0.000 |" in table and "| 0.50 | 0.500 | 0.500 | 1.000 |" in table
     assert "| 0.9-1.0 | 1 | 0.90 | 1.000 |" in reliability_table(rows)
 
 
