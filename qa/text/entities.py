@@ -34,6 +34,7 @@ class EntityTagger:
         self._tagger.tokenizer = _dictionary()  # shared and read only: names are not corpus words
         self._tagger.word_tag_tab = _tags()
         self._lock = threading.Lock()  # jieba initialises its dictionary on first use
+        self._last: tuple[str, list[tuple[EntityKind, int, int]]] = ("", [])  # a question is tagged twice in a row
 
     def warm(self) -> None:
         """Read the tag table and the dictionary now rather than on the first question asking for a name."""
@@ -43,13 +44,17 @@ class EntityTagger:
         """Whether ``word`` is a name in jieba's dictionary (not one guessed by its HMM from the context)."""
         return self._tagger.word_tag_tab.get(word) in _KINDS
 
-    def entities(self, text: str) -> list[tuple[EntityKind, int, int]]:
+    def entities(self, text: str, guess: bool = True) -> list[tuple[EntityKind, int, int]]:
         """``(kind, start, end)`` of each name in ``text``, in order; neighbouring parts of one name joined, and
-        transliterated names (保罗·皮尔斯: the words either side of a middle dot) taken as people."""
+        transliterated names (保罗·皮尔斯: the words either side of a middle dot) taken as people. ``guess=False``
+        skips jieba's HMM for words outside its dictionary: four times faster, dictionary names only."""
+        last_text, last_found = self._last
+        if text == last_text and guess:
+            return list(last_found)
         found: list[tuple[EntityKind, int, int]] = []
         position = 0
         with self._lock:
-            pairs = list(self._tagger.cut(text))
+            pairs = list(self._tagger.cut(text, HMM=guess))
         for i, pair in enumerate(pairs):
             start, end = position, position + len(pair.word)
             position = end
@@ -68,4 +73,6 @@ class EntityTagger:
                 found[-1] = (kind, found[-1][1], end)
             else:
                 found.append((kind, start, end))
+        if guess:
+            self._last = (text, list(found))
         return found

@@ -108,7 +108,7 @@ def test_short_answers_are_right_when_they_are_the_gold_answer_or_its_numbers():
     assert short_right("2010年", ["2010年法国网球公开赛后"])
     assert not short_right("8名", ["第3名"]) and not short_right("1", ["约为1：7（男：女）"])
     rows = [{**record("answerable", True, 0.9, corpus="full"), "slot": "amount", "short": "4000万元"}]
-    assert "| amount | 1 | 1 (100%) | 1.000 | 1.000 | 1.000 |" in short_answer_table(rows)
+    assert "| amount | 1 | 1 (100%) | 1.000 | 1.000 | 1.000 | 1.000 |" in short_answer_table(rows)
 
 
 def test_the_fit_is_deterministic_and_needs_right_and_wrong_answers():
