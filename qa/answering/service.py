@@ -3,10 +3,13 @@
 import time
 from dataclasses import dataclass, field, replace
 
-from qa.answering.compose import Answer, Citation, Composer
+from qa.answering.compose import Answer, Citation, Composer, Draft
 from qa.answering.dating import with_dates
+from qa.answering.judge import Judge
+from qa.answering.metadata import compose_metadata, metadata_answer
 from qa.answering.retrieval import Hit, RetrievalMode, Retriever
 from qa.answering.scope import Scope, read_scope
+from qa.answering.short_answer import short_answer
 from qa.embedders.protocol import Embedder
 from qa.errors import ArticleNotFound
 from qa.index.store import IndexData
@@ -20,6 +23,8 @@ class TimedAnswer:
     took_ms: float
     hits: list[Hit] = field(default_factory=list)  # the retrieved passages, best first
     compose_ms: float = 0.0  # the part of ``took_ms`` spent composing the answer from the hits
+    draft: Draft | None = None  # what would have been answered, refused or not (for the evaluation)
+    failed_check: str | None = None  # the judge's fact check that refused it (qa.answering.judge.FACT_CHECKS)
 
 
 class QAService:
@@ -32,11 +37,14 @@ class QAService:
         tokenizer: Tokenizer,
         candidates: int = 30,
         mode: RetrievalMode = "hybrid",
+        judge: Judge | None = None,
     ) -> None:
         self.data = data
         # Queries are segmented with the corpus words the keyword index was built with.
         self.retriever = Retriever(data, embedder, tokenizer.with_words(data.words), candidates, mode)
         self.composer = Composer(term_weight, chunks_by_article(data.chunks))
+        # The judge holds the fitted model and the name tagger: made once by the app and passed to every version.
+        self.judge = judge or Judge.bundled(term_weight)
 
     def ask(
         self,
@@ -61,12 +69,24 @@ class QAService:
         query = self.retriever.prepare(plan.query)
         hits = self.retriever.search(query, max(top_k, search_depth), plan)
         composing = time.perf_counter()
-        answer = self.composer.compose(query, hits[:top_k], self.data.articles)
+        draft = self.composer.draft(query, hits[:top_k], self.data.articles)
+        verdict = self.judge.decide(draft, self.data.articles)
+        meta = metadata_answer(draft, self.data.articles) if draft.reason is None else None
+        if meta is not None:  # 谁写的, 哪天发表: the record answers, not a sentence of the story
+            answer = compose_metadata(meta, draft, self.data.articles, question.strip())
+            verdict = replace(verdict, refuse=False, reason=None, failed_check=None)
+        else:
+            answer = self.composer.cite(draft, self.data.articles, refuse=verdict.refuse)
+            answer.short_answer = short_answer(draft, verdict.evidence, answer)
         answer.question = question.strip()
         answer.citations = [self.with_copies(c) for c in answer.citations]
         answer.text = with_dates(answer)
+        answer.confidence = round(verdict.confidence, 4)
+        answer.reason = verdict.reason
+        answer.evidence = verdict.evidence.values
         done = time.perf_counter()
-        return TimedAnswer(answer, (done - started) * 1000, hits, (done - composing) * 1000)
+        took = (done - started) * 1000
+        return TimedAnswer(answer, took, hits, (done - composing) * 1000, draft, verdict.failed_check)
 
     def copies(self, article_id: str) -> list[Article]:
         """The other copies of the story ``article_id`` carries (printed by other papers), primary first."""

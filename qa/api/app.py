@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from qa.answering.judge import Judge
 from qa.api import errors, middleware
 from qa.api.build_queue import BuildQueue
 from qa.api.reloader import IndexReloader, ServedIndex
@@ -22,7 +23,7 @@ from qa.indexing.options import BuildOptions
 from qa.indexing.updates import IndexUpdater
 from qa.settings import Settings
 from qa.text import when
-from qa.text.segmentation import Tokenizer
+from qa.text.segmentation import Tokenizer, term_weight
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ def _start(settings: Settings, embedder: Embedder | None) -> AppState:
         candidates=settings.candidates,
         mmap=settings.mmap_index,
         nprobe=settings.dense_nprobe,
+        # The answerability model and name tagger, loaded once and shared by every index version served.
+        judge=Judge.bundled(term_weight, settings.min_confidence),
     )
     updater = IndexUpdater(
         settings.corpus_dir, settings.index_dir, embedder, tokenizer, BuildOptions.from_settings(settings)

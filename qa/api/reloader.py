@@ -12,6 +12,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+from qa.answering.judge import Judge
 from qa.answering.service import QAService
 from qa.embedders.protocol import Embedder
 from qa.errors import IndexNotReady
@@ -43,6 +44,7 @@ class IndexReloader:
         candidates: int = 30,
         mmap: bool = False,
         nprobe: int | None = None,
+        judge: Judge | None = None,
     ) -> None:
         self._served = served
         self._index_dir = index_dir
@@ -51,6 +53,7 @@ class IndexReloader:
         self._candidates = candidates
         self._mmap = mmap  # map the index files: server processes share one copy (qa.index.store.load_version)
         self._nprobe = nprobe  # IVF lists scanned per question (QA_DENSE_NPROBE), whatever the build chose
+        self._judge = judge  # decides what is answered (QA_MIN_CONFIDENCE); None: the bundled one per version
         self._lock = asyncio.Lock()
         self._failed: str | None = None  # a version that failed to load: not retried by the watcher
 
@@ -68,7 +71,7 @@ class IndexReloader:
         data = load_version(version_dir, self._embedder.name, mmap=self._mmap)
         if self._nprobe is not None:
             data.dense.set_nprobe(self._nprobe)
-        return QAService(data, self._embedder, self._tokenizer, self._candidates)
+        return QAService(data, self._embedder, self._tokenizer, self._candidates, judge=self._judge)
 
     async def reload(self, retry_failed: bool = True) -> str | None:
         """Serve the version ``CURRENT`` names if it is not served yet; returns the served version.

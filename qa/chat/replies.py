@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from qa.answering.compose import Answer, Citation
+from qa.answering.compose import REASON_NOT_FOUND, Answer, Citation, ShortAnswer
 from qa.answering.dating import source_note
 from qa.answering.scope import Scope
 from qa.answering.service import QAService, TimedAnswer
@@ -57,6 +57,9 @@ class Reply:
     citations: list[Citation]
     generated: bool
     took_ms: float
+    confidence: float | None = None  # of the extractive answer; None for a generated one
+    reason: str | None = None  # why there is no answer (None when answered)
+    short_answer: ShortAnswer | None = None  # the extractive answer's phrase (its offsets fit its citations only)
 
     @property
     def message(self) -> str:
@@ -69,7 +72,15 @@ class Reply:
         return self.text + source_note(self.citations[0].article)
 
     def as_answer(self) -> Answer:
-        return Answer(self.question, "" if self.no_answer else self.text, self.no_answer, self.citations)
+        return Answer(
+            self.question,
+            "" if self.no_answer else self.text,
+            self.no_answer,
+            self.citations,
+            confidence=self.confidence,
+            reason=self.reason,
+            short_answer=self.short_answer,
+        )
 
 
 def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
@@ -136,18 +147,26 @@ class Chat:
             answer.citations,
             False,
             prepared.timed.took_ms if took_ms is None else took_ms,
+            answer.confidence,
+            answer.reason if answer.no_answer else None,
+            answer.short_answer,
         )
 
     def _generated(self, prepared: Prepared, text: str, started: float) -> Reply:
         took_ms = prepared.timed.took_ms + (time.perf_counter() - started) * 1000
+        refused = is_refusal(text)
+        # The upstream model wrote it: the extractive answer's confidence does not describe it.
+        reason = (prepared.timed.answer.reason or REASON_NOT_FOUND) if refused else None
         return Reply(
             prepared.resolution.question,
             prepared.resolution.query,
             text,
-            is_refusal(text),
+            refused,
             prepared.sources,
             True,
             took_ms,
+            None,
+            reason,
         )
 
     def _messages(self, prepared: Prepared) -> list[dict[str, str]]:

@@ -17,17 +17,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from qa.answering.judge import Judge
 from qa.answering.retrieval import RETRIEVAL_MODES
 from qa.answering.service import QAService
 from qa.embedders.cached import DiskCachedEmbedder
 from qa.embedders.factory import embedder_from_settings
+from qa.embedders.protocol import Embedder
 from qa.eval import dated
+from qa.eval.answerability import EvalCorpus, collect, full_corpus, half_corpora, news_corpus, redacted_corpus
+from qa.eval.judge_report import report_answerability
 from qa.eval.pages import DEFAULT_PAGES, render_parse_table, score_pages
 from qa.eval.report import render_table
 from qa.eval.runner import build_eval_index, evaluate
-from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, load_out_of_corpus, load_squad
+from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, EvalSet, load_out_of_corpus, load_squad
 from qa.settings import Settings
-from qa.text.segmentation import Tokenizer
+from qa.text.segmentation import Tokenizer, term_weight
 
 DEFAULT_SQUAD = Path("../shared/eval/cmrc2018_trial.json")
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsqa" / "eval"
@@ -68,6 +72,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--pages-dir", type=Path, default=DEFAULT_PAGES, help="news pages and their expected.json (%(default)s)"
     )
     parser.add_argument("--no-pages", action="store_true", help="leave the parse table out")
+    parser.add_argument(
+        "--no-answerability",
+        action="store_true",
+        help="skip the answerability figures (SQuAD 2.0-style split, near misses, reliability, short answers)",
+    )
     return parser
 
 
@@ -129,18 +138,24 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
     print()
     print(render_table(results))
     print()
+    records = [record for result in results for record in result.records]
+    if not args.no_answerability:
+        answerability = _answerability(args, evalset, builder, embedder, tokenizer, settings)
+        print()
+        print(report_answerability(answerability, settings.min_confidence))
+        records.extend({"mode": "answerability", **record} for record in answerability)
+    print()
     print(f"({time.perf_counter() - started:.0f} s)")
     if args.dump:
-        _dump(args.dump, results)
+        _dump(args.dump, records)
     return 0
 
 
-def _dump(path: Path, results: list) -> None:
+def _dump(path: Path, records: list[dict]) -> None:
     """Every question's outcome, one JSON object per line."""
     with path.open("w", encoding="utf-8") as handle:
-        for result in results:
-            for record in result.records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def parse_table(folder: Path, required: bool) -> int:
@@ -158,6 +173,31 @@ def parse_table(folder: Path, required: bool) -> int:
     print(render_parse_table(scores))
     print()
     return 0
+
+
+def _answerability(
+    args: argparse.Namespace,
+    evalset: EvalSet,
+    builder: Embedder,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    settings: Settings,
+) -> list[dict]:
+    """The test questions of ``qa.eval.answerability`` through the service as configured (QA_MIN_CONFIDENCE)."""
+    corpora = [*half_corpora(evalset), redacted_corpus(evalset), full_corpus(evalset)]
+    if args.pages_dir.is_dir():
+        corpora.append(news_corpus(args.pages_dir))
+    corpora = [EvalCorpus(c.name, c.articles, [p for p in c.probes if p.split == "test"]) for c in corpora]
+    judge = Judge.bundled(term_weight, settings.min_confidence)
+    return collect(
+        corpora,
+        builder,
+        tokenizer,
+        settings.chunk_size,
+        settings.chunk_overlap,
+        lambda data: QAService(data, embedder, tokenizer, settings.candidates, judge=judge),
+        args.top_k,
+    )
 
 
 if __name__ == "__main__":

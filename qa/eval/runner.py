@@ -2,7 +2,7 @@
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from qa.eval.squad import EvalQuestion, EvalSet, OutOfCorpusQuestion
 from qa.index.store import IndexData, load_index
 from qa.indexing.build import build_index
 from qa.indexing.options import BuildOptions
+from qa.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +34,23 @@ def build_eval_index(
     workdir: Path,
 ) -> IndexData:
     """Index the evaluation articles exactly as ``build_index.py`` indexes a corpus folder."""
+    return build_articles_index(evalset.articles, embedder, tokenizer, chunk_size, chunk_overlap, workdir)
+
+
+def build_articles_index(
+    articles: list[Article],
+    embedder: Embedder,
+    tokenizer: Any,
+    chunk_size: int,
+    chunk_overlap: int,
+    workdir: Path,
+) -> IndexData:
+    """Index ``articles`` through the JSON Lines reader, as a corpus folder is; the served records are then the
+    given ones whole (with fields the reader does not know yet, such as ``authors`` and ``paper``)."""
     corpus = workdir / "corpus"
     corpus.mkdir(parents=True)
     with (corpus / "eval.jsonl").open("w", encoding="utf-8") as handle:
-        for article in evalset.articles:
+        for article in articles:
             record = {"id": article.id, "title": article.title, "paragraphs": list(article.paragraphs)}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     summary = build_index(
@@ -49,7 +63,11 @@ def build_eval_index(
     if summary.skipped:
         raise ValueError(f"evaluation articles could not be indexed: {summary.skipped[:3]}")
     logger.info(summary.render())
-    return load_index(workdir / "index", embedder.name)
+    data = load_index(workdir / "index", embedder.name)
+    for article in articles:
+        if article.id in data.articles:
+            data.articles[article.id] = replace(article, paragraphs=data.articles[article.id].paragraphs)
+    return data
 
 
 def run_question(service: QAService, question: str, top_k: int) -> tuple[Answer, list[str], float, float]:

@@ -47,11 +47,34 @@ def test_ask_answers_with_citations(client):
     assert article["body"][first["start"] : first["end"]] == first["text"]
     assert article["title"] == RONG_TITLE and len(article["paragraphs"]) == 4
     assert body["took_ms"] > 0
+    # The phrase that answers, inside the sentence cited as [1], at its offsets; and how sure the service is.
+    short = body["short_answer"]
+    assert short == {**short, "text": "1.1亿元", "kind": "amount", "citation": 1}
+    assert article["body"][short["start"] : short["end"]] == "1.1亿元"
+    assert first["start"] <= short["start"] and short["end"] <= first["end"]
+    assert 0.5 < body["confidence"] <= 1 and body["reason"] is None
 
 
 def test_out_of_corpus_question_gets_no_answer(client):
     body = client.post("/ask", json={"question": "量子计算机的工作原理是什么？"}).json()
     assert body["no_answer"] is True and body["answer"] == ""
+    assert body["reason"] == "not_found" and body["short_answer"] is None
+
+
+def test_a_fact_the_article_does_not_give_is_refused_as_no_matching_fact(client):
+    # The sample page reports the donations to 江南大学 and the hospital, not to any school in 上海.
+    body = client.post("/ask", json={"question": "荣氏家族向上海交通大学捐资多少？"}).json()
+    assert body["no_answer"] is True and body["reason"] == "no_matching_fact"
+    assert body["citations"]  # the closest passages are still there to read
+
+
+def test_min_confidence_one_refuses_everything_as_low_confidence(sample_index_dir: Path, model):
+    settings = Settings(index_dir=sample_index_dir, min_confidence=1.0)
+    with TestClient(create_app(settings, embedder=model)) as strict:
+        body = strict.post("/ask", json={"question": "荣氏家族向江南大学捐资多少？"}).json()
+    assert body["no_answer"] is True and body["answer"] == ""
+    assert body["reason"] in {"low_confidence", "not_found", "no_matching_fact"}
+    assert body["confidence"] < 1
 
 
 @pytest.mark.parametrize(

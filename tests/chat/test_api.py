@@ -114,6 +114,7 @@ def test_no_answer_is_said_in_words(client):
     body = client.post("/v1/chat/completions", json={"messages": messages}).json()
     assert body["no_answer"] is True and body["choices"][0]["message"]["content"] == NO_ANSWER_TEXT
     assert body["citations"]  # the closest passages are still shown
+    assert body["reason"] in {"not_found", "no_matching_fact", "low_confidence"} and body["short_answer"] is None
 
 
 def test_streaming_sends_role_then_content_then_citations_then_done(client):
@@ -136,6 +137,9 @@ def test_streaming_sends_role_then_content_then_citations_then_done(client):
     assert last["citations"][0]["title"] == RONG_TITLE and "4000万元" in last["citations"][0]["text"]
     plain = client.post("/v1/chat/completions", json={**payload, "stream": False}).json()
     assert text == plain["choices"][0]["message"]["content"] and last["citations"] == plain["citations"]
+    # The answer phrase and the confidence come with the citations, the same streamed or not.
+    assert last["short_answer"]["text"] == "4000万元" and last["short_answer"] == plain["short_answer"]
+    assert last["reason"] is None and last["confidence"] == plain["confidence"] and 0.5 < last["confidence"] <= 1
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,8 @@ def test_prints_the_table_for_every_retrieval_mode(tmp_path: Path, capsys):
     )
     dump = tmp_path / "dump.jsonl"
     argv = ["--squad", str(write_squad(tmp_path / "s.json")), "--out-of-corpus", str(ooc), "--no-pages"]
-    assert main([*argv, "--cache-dir", str(tmp_path / "cache"), "--dump", str(dump)]) == 0
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main([*argv, *cache, "--dump", str(dump), "--no-answerability"]) == 0
     out = capsys.readouterr().out
     assert "3 passages" in out and "3 questions" in out and "1 absent" in out
     rows = {line.split("|")[1].strip(): line.split("|")[2:-1] for line in out.splitlines() if line.startswith("| ")}
@@ -76,3 +77,14 @@ def test_prints_the_table_for_every_retrieval_mode(tmp_path: Path, capsys):
     assert len(records) == 3 * (3 + 1)
     assert {r["mode"] for r in records} == {"bm25", "dense", "hybrid"}
     assert list((tmp_path / "cache").glob("*.npz"))
+
+
+def test_the_answerability_tables_follow_the_main_one(tmp_path: Path, capsys):
+    argv = ["--squad", str(write_squad(tmp_path / "s.json")), "--modes", "hybrid"]
+    no_pages = ["--pages", str(tmp_path / "no-pages")]  # the news pages are not needed to run it
+    assert main([*argv, *no_pages, "--cache-dir", str(tmp_path / "cache")]) == 0
+    out = capsys.readouterr().out
+    assert "Answerability (test questions; the service refuses below QA_MIN_CONFIDENCE = 0.05)" in out
+    rows = [line.split("|")[1].strip() for line in out.splitlines() if line.startswith("| ")]
+    assert "rules only" in rows and "**0.05** (set)" in rows  # the curve, the configured point marked
+    assert "confidence" in rows and "number, date, person" in rows  # the reliability and short-answer tables

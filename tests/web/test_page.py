@@ -71,6 +71,17 @@ def test_ask_follow_up_and_start_again(chromium, server, artifacts, viewport):
     assert citations[1]["title"] == RONG_TITLE
     panel = page.open_citation(markers[0], 1)
     check_citation_shown(page, server, citations[1])
+    # The phrase that answers is marked in the answer and, inside the highlighted sentence, in the article.
+    short = expected["short_answer"]
+    assert short["text"] == "1.1亿元" and short["citation"] == 1
+    assert page.find(".answer-text mark.short-answer", first).text == "1.1亿元"
+    inner = page.find("#article mark.cited mark.short")
+    assert inner.text == "1.1亿元"
+    assert (int(inner.get_attribute("data-start")), int(inner.get_attribute("data-end"))) == (
+        short["start"],
+        short["end"],
+    )
+    assert not page.find_all(".low-confidence", first)  # a confident answer carries no warning
     answer_box, panel_box = page.rect(page.find(".bubble.assistant", first)), page.rect(panel)
     if viewport.mobile:  # below the answer, inside the conversation
         assert panel_box["top"] >= answer_box["bottom"] - 1 and page.find("#article", first) == panel
@@ -121,6 +132,8 @@ def test_no_answer_is_said_plainly_with_the_closest_passages(chromium, server, a
     assert "no-answer" in bubble.get_attribute("class")
     assert page.find(".no-answer-title", turn).text == "没有找到答案"
     assert page.find(".no-answer-text", turn).text == content(expected)
+    # Why there is no answer, in words.
+    assert page.find(".no-answer-reason", turn).get_attribute("data-reason") == expected["reason"]
     assert page.markers(turn) == []
     closest = page.find_all(".sources-closest .source", turn)
     assert [int(s.get_attribute("data-n")) for s in closest] == [c["n"] for c in expected["citations"][:3]]

@@ -2,8 +2,8 @@
 
 Streaming follows OpenAI's server-sent events: ``data: {chat.completion.chunk}`` events, the first with
 the assistant role, then content deltas, then a last chunk with ``finish_reason: "stop"`` that also
-carries ``citations`` and ``no_answer``, then ``data: [DONE]``. An error after the stream has started
-comes as one ``data: {"error": {...}}`` event before ``[DONE]``.
+carries ``citations``, ``no_answer``, ``confidence``, ``reason`` and ``short_answer``, then
+``data: [DONE]``. An error after the stream has started comes as one ``data: {"error": {...}}`` event before ``[DONE]``.
 """
 
 import json
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from qa.api.deps import ChatDep, ServiceDep, SettingsDep
 from qa.api.openai_errors import OpenAIRoute, openai_error
-from qa.api.schemas.ask import CitationOut
+from qa.api.schemas.ask import CitationOut, ShortAnswerOut
 from qa.api.schemas.openai import (
     AssistantMessage,
     ChatCompletion,
@@ -86,6 +86,9 @@ async def chat_completions(
         choices=[Choice(message=AssistantMessage(content=reply.message))],
         citations=[CitationOut.of(c) for c in reply.citations],
         no_answer=reply.no_answer,
+        confidence=reply.confidence,
+        reason=reply.reason,
+        short_answer=ShortAnswerOut.of(reply.short_answer),
     )
 
 
@@ -98,7 +101,8 @@ async def _events(chat: Chat, prepared: Prepared, options: GenerationOptions, st
         async for item in chat.stream(prepared, options):
             if isinstance(item, Reply):
                 citations = [CitationOut.of(c) for c in item.citations]
-                yield event(stream.final(citations, item.no_answer))
+                short = ShortAnswerOut.of(item.short_answer)
+                yield event(stream.final(citations, item.no_answer, item.confidence, item.reason, short))
             else:
                 yield event(stream.content(item))
     except Exception:

@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
-from qa.answering.compose import Answer, Citation
+from qa.answering.compose import Answer, Citation, ShortAnswer
 from qa.answering.scope import paper_of
 from qa.api.schemas.news import CopyOut, NewsFilters
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
@@ -100,10 +100,52 @@ class CitationOut(BaseModel):
         )
 
 
+class ShortAnswerOut(BaseModel):
+    """The phrase that answers, inside the sentence of citation ``citation``: article body[start:end]."""
+
+    text: str = Field(description="The phrase, e.g. 4000万元 for 给人民医院捐了多少.")
+    start: int = Field(description="Start offset (characters) in the article body.")
+    end: int = Field(description="End offset (characters, exclusive) in the article body.")
+    citation: int = Field(description="The n of the citation whose sentence holds it.")
+    kind: Literal["number", "amount", "date", "time", "person", "org", "place"] = Field(
+        description="What the question asks for."
+    )
+
+    @classmethod
+    def of(cls, short: ShortAnswer | None) -> "ShortAnswerOut | None":
+        if short is None:
+            return None
+        return cls(text=short.text, start=short.start, end=short.end, citation=short.citation, kind=short.kind)
+
+
+Confidence = Annotated[
+    float | None,
+    Field(
+        description="Estimated chance (0-1) that the answer is right, calibrated on held-out questions (docs/EVAL.md); "
+        "when refused, that of the best sentence found. Null for a generated reply.",
+    ),
+]
+Reason = Annotated[
+    Literal["not_found", "no_matching_fact", "low_confidence"] | None,
+    Field(
+        description="Why there is no answer: not_found (no passage covers the question), no_matching_fact (passages "
+        "on the topic, none holding the fact asked: another year, place or kind of fact), low_confidence (the best "
+        "answer found is below QA_MIN_CONFIDENCE). Null when answered.",
+    ),
+]
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str = Field(description="The answer with [n] citation markers; empty when no_answer.")
     no_answer: bool = Field(description="True when nothing in the corpus answers the question.")
+    confidence: Confidence = None
+    reason: Reason = None
+    short_answer: ShortAnswerOut | None = Field(
+        None,
+        description="The answer phrase when the question asks for a number, amount, date, time, person, organisation "
+        "or place and the answer sentence holds exactly one that fits.",
+    )
     citations: list[CitationOut]
     took_ms: float
     resolved_question: str | None = Field(
@@ -116,6 +158,9 @@ class AskResponse(BaseModel):
             question=answer.question,
             answer=answer.text,
             no_answer=answer.no_answer,
+            confidence=answer.confidence,
+            reason=answer.reason if answer.no_answer else None,
+            short_answer=ShortAnswerOut.of(answer.short_answer),
             citations=[CitationOut.of(c) for c in answer.citations],
             took_ms=round(took_ms, 2),
             resolved_question=resolved_question,

@@ -3,7 +3,8 @@
 Only what a chat client needs: ``messages`` (text content), ``stream``, ``model`` (any name is accepted;
 replies carry the service's own), ``n`` = 1, and ``temperature`` / ``max_tokens`` (passed to the upstream
 generator when there is one). Other OpenAI parameters (``tools``, ``stop``, ``seed``, ...) are accepted and
-ignored. Replies add two fields of our own: ``citations`` (as in /ask) and ``no_answer``.
+ignored. Replies add fields of our own: ``citations`` (as in /ask), ``no_answer``, ``confidence``, ``reason`` and
+``short_answer``.
 """
 
 import time
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from qa.api.schemas.ask import CitationOut, TopK, whole_number
+from qa.api.schemas.ask import CitationOut, Confidence, Reason, ShortAnswerOut, TopK, whole_number
 from qa.api.schemas.news import NewsFilters
 from qa.chat.conversation import MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS, Message
 from qa.settings import LLM_MAX_TOKENS_LIMIT
@@ -127,6 +128,9 @@ class ChatCompletion(BaseModel):
     usage: None = Field(None, description="Not counted: the service has no tokenizer of the upstream's.")
     citations: list[CitationOut] = Field(description="What the [n] markers in the content refer to (as in /ask).")
     no_answer: bool = Field(description="True when the corpus does not answer the question.")
+    confidence: Confidence = None
+    reason: Reason = None
+    short_answer: ShortAnswerOut | None = Field(None, description="The answer phrase (as in /ask).")
 
 
 class Model(BaseModel):
@@ -180,8 +184,23 @@ class Stream:
     def content(self, text: str) -> dict[str, Any]:
         return self.chunk({"content": text})
 
-    def final(self, citations: list[CitationOut], no_answer: bool) -> dict[str, Any]:
-        return self.chunk({}, "stop", citations=[c.model_dump() for c in citations], no_answer=no_answer)
+    def final(
+        self,
+        citations: list[CitationOut],
+        no_answer: bool,
+        confidence: float | None = None,
+        reason: str | None = None,
+        short_answer: ShortAnswerOut | None = None,
+    ) -> dict[str, Any]:
+        return self.chunk(
+            {},
+            "stop",
+            citations=[c.model_dump() for c in citations],
+            no_answer=no_answer,
+            confidence=confidence,
+            reason=reason,
+            short_answer=short_answer.model_dump() if short_answer else None,
+        )
 
 
 def new_id() -> str:

@@ -4,6 +4,13 @@ import { el } from "./dom.js";
 const MARKER = /\[(\d+)\]/g;
 const CLOSEST_SHOWN = 3;
 const SNIPPET_CHARS = 90;
+// Answers the service is less sure of than this are marked (the confidence is calibrated: docs/EVAL.md).
+export const LOW_CONFIDENCE = 0.5;
+const REASONS = {
+  not_found: "资料里没有谈到这个问题的段落。",
+  no_matching_fact: "找到了相关报道，但其中没有问到的这一项（例如别的年份、地点或数字）。",
+  low_confidence: "找到的句子不足以可靠地回答这个问题。",
+};
 
 // The numbers of the markers in `text`, in order of first appearance.
 export function markerNumbers(text) {
@@ -39,14 +46,26 @@ function marker(n, citation, onCite) {
   });
 }
 
+// `piece` of answer text, with the short answer (the phrase that answers) marked in it when it is there.
+function withShort(piece, short) {
+  const at = short ? piece.indexOf(short.text) : -1;
+  if (at < 0) return [piece];
+  const mark = el("mark", { class: "short-answer", title: "简短回答", text: short.text });
+  return [piece.slice(0, at), mark, piece.slice(at + short.text.length)];
+}
+
 // The answer text into `target`; markers become buttons once `citations` are known (pending before).
-export function renderAnswerText(target, text, citations, onCite) {
+// `shortAnswer`, when given, is marked in the sentence of the citation that holds it.
+export function renderAnswerText(target, text, citations, onCite, shortAnswer = null) {
   const byNumber = new Map(citations.map((c) => [c.n, c]));
   const nodes = [];
   let last = 0;
+  let short = shortAnswer;
   for (const match of text.matchAll(MARKER)) {
-    nodes.push(text.slice(last, match.index));
     const n = Number(match[1]);
+    const piece = text.slice(last, match.index);
+    nodes.push(...(short && short.citation === n ? withShort(piece, short) : [piece]));
+    if (short && short.citation === n) short = null;
     nodes.push(marker(n, byNumber.get(n), onCite));
     last = match.index + match[0].length;
   }
@@ -104,11 +123,23 @@ export function renderSources(target, text, citations, onCite) {
   );
 }
 
-// No answer in the corpus: say so plainly, then show the closest passages so the reader can judge.
-export function renderNoAnswer(textTarget, sourcesTarget, message, citations, onCite) {
+// A note under an answer the service is not sure of (null: none), saying how sure and what to do.
+export function confidenceNote(confidence) {
+  if (typeof confidence !== "number" || confidence >= LOW_CONFIDENCE) return null;
+  const percent = Math.round(confidence * 100);
+  return el("p", {
+    class: "low-confidence",
+    role: "note",
+    text: `把握不大（可信度约 ${percent}%）：这句话可能没有回答所问，请对照出处核实。`,
+  });
+}
+
+// No answer in the corpus: say so plainly and why, then show the closest passages so the reader can judge.
+export function renderNoAnswer(textTarget, sourcesTarget, message, citations, onCite, reason = null) {
   textTarget.replaceChildren(
     el("strong", { class: "no-answer-title", text: "没有找到答案" }),
     el("span", { class: "no-answer-text", text: message || "现有新闻资料中没有找到这个问题的答案。" }),
+    REASONS[reason] ? el("span", { class: "no-answer-reason", "data-reason": reason, text: REASONS[reason] }) : null,
   );
   const closest = citations.slice(0, CLOSEST_SHOWN);
   sourcesTarget.replaceChildren(

@@ -60,7 +60,7 @@ async function request(url, options) {
 }
 
 // Streams the answer to the last message of `messages`; onText(textSoFar) is called as it grows.
-// Resolves to {content, citations, noAnswer}; rejects with ApiError, or an AbortError when stopped.
+// Resolves to {content, citations, noAnswer, confidence, reason, shortAnswer}; rejects with ApiError, or an AbortError when stopped.
 export async function streamChat(messages, { signal, onText }) {
   const response = await request("/v1/chat/completions", {
     method: "POST",
@@ -93,7 +93,14 @@ export async function streamChat(messages, { signal, onText }) {
     throw new ApiError("与服务器的连接中断了，回答不完整。", "stream");
   }
   if (final === null) throw new ApiError("与服务器的连接中断了，回答不完整。", "stream");
-  return { content, citations: final.citations ?? [], noAnswer: Boolean(final.no_answer) };
+  return {
+    content,
+    citations: final.citations ?? [],
+    noAnswer: Boolean(final.no_answer),
+    confidence: typeof final.confidence === "number" ? final.confidence : null,
+    reason: final.reason ?? null,
+    shortAnswer: final.short_answer ?? null,
+  };
 }
 
 export async function getArticle(id, signal) {

@@ -1,6 +1,6 @@
 // The chat page: a transcript of questions and streamed answers, and the cited article beside it
 // (below the answer on narrow screens). Talks only to this service (see api.js).
-import { renderAnswerText, renderNoAnswer, renderSources } from "./answer.js";
+import { confidenceNote, renderAnswerText, renderNoAnswer, renderSources } from "./answer.js";
 import { getArticle, streamChat } from "./api.js";
 import { citedText, renderArticle, scrollToHighlight } from "./article.js";
 import { el } from "./dom.js";
@@ -74,7 +74,8 @@ class Turn {
   }
 
   cite(citation, trigger) {
-    openCitation(citation, this, trigger);
+    const short = this.shortAnswer?.citation === citation.n ? this.shortAnswer : null;
+    openCitation(citation, this, trigger, short);
   }
 
   grow(text) {
@@ -83,17 +84,23 @@ class Turn {
     renderAnswerText(this.text, text, [], null);
   }
 
-  finish({ content, citations, noAnswer }) {
+  finish({ content, citations, noAnswer, confidence, reason, shortAnswer }) {
     this.answer = content;
     this.keep = true;
+    this.shortAnswer = noAnswer ? null : shortAnswer;
     this.status.remove();
     const onCite = (citation, trigger) => this.cite(citation, trigger);
     if (noAnswer) {
       this.bubble.classList.add("no-answer");
-      renderNoAnswer(this.text, this.sources, content, citations, onCite);
+      renderNoAnswer(this.text, this.sources, content, citations, onCite, reason);
     } else {
-      renderAnswerText(this.text, content || "（回答是空的）", citations, onCite);
+      renderAnswerText(this.text, content || "（回答是空的）", citations, onCite, this.shortAnswer);
       renderSources(this.sources, content, citations, onCite);
+      const note = confidenceNote(confidence);
+      if (note) {
+        this.bubble.classList.add("low-confidence");
+        this.bubble.append(note);
+      }
     }
     this.settle("done");
   }
@@ -213,7 +220,7 @@ function setTrigger(trigger) {
   state.trigger?.classList.add("active");
 }
 
-async function openCitation(citation, turn, trigger) {
+async function openCitation(citation, turn, trigger, short = null) {
   setTrigger(trigger);
   state.openTurn = turn;
   placeArticle();
@@ -237,7 +244,7 @@ async function openCitation(citation, turn, trigger) {
     state.articles.set(citation.article_id, article);
   }
   if (state.articleLoad !== load) return; // another citation was clicked meanwhile
-  const body = renderArticle(ui.articleContent, article, citation);
+  const body = renderArticle(ui.articleContent, article, citation, short);
   if (citedText(article, citation) !== citation.text) {
     const note = "这篇文章在回答之后更新过：高亮的位置可能不准。";
     ui.articleContent.prepend(el("p", { class: "warning", role: "note", text: note }));

@@ -21,9 +21,25 @@ export function paragraphs(body) {
   return result;
 }
 
-// One <p> per paragraph; the part inside [start, end) of each is wrapped in <mark class="cited">.
+// The cited text from..to (code points of the body), with the short answer inside it marked too.
+function citedMark(part, from, to, short) {
+  const text = (a, b) => part.chars.slice(a - part.start, b - part.start).join("");
+  const mark = el("mark", { class: "cited", "data-start": from, "data-end": to });
+  const a = short ? Math.max(short.start, from) : to;
+  const b = short ? Math.min(short.end, to) : to;
+  if (a < b) {
+    mark.append(text(from, a), el("mark", { class: "short", "data-start": a, "data-end": b, text: text(a, b) }));
+    mark.append(text(b, to));
+  } else {
+    mark.textContent = text(from, to);
+  }
+  return mark;
+}
+
+// One <p> per paragraph; the part inside [start, end) of each is wrapped in <mark class="cited">, and the
+// short answer inside it (when given) in a <mark class="short">.
 // A passage across paragraphs gets one mark per paragraph; the "\n" between them is the paragraph break.
-function paragraph(part, start, end) {
+function paragraph(part, start, end, short) {
   const from = Math.max(start, part.start);
   const to = Math.min(end, part.end);
   const node = el("p", { "data-start": part.start });
@@ -32,11 +48,7 @@ function paragraph(part, start, end) {
     return node;
   }
   const text = (a, b) => part.chars.slice(a - part.start, b - part.start).join("");
-  node.append(
-    text(part.start, from),
-    el("mark", { class: "cited", "data-start": from, "data-end": to, text: text(from, to) }),
-    text(to, part.end),
-  );
+  node.append(text(part.start, from), citedMark(part, from, to, short), text(to, part.end));
   return node;
 }
 
@@ -56,7 +68,8 @@ function meta(article) {
 }
 
 // Fills `container` with the article (a header, then the body, which scrolls); returns the body.
-export function renderArticle(container, article, citation) {
+// `short` ({start, end} in the body), when given, is the answer phrase inside the cited passage.
+export function renderArticle(container, article, citation, short = null) {
   const parts = paragraphs(article.body);
   const url = /^https?:\/\//.test(article.url ?? "") ? article.url : null;
   container.replaceChildren(
@@ -69,7 +82,7 @@ export function renderArticle(container, article, citation) {
       meta(article),
       url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: "原文链接" }) : null,
     ),
-    el("div", { class: "article-body" }, ...parts.map((part) => paragraph(part, citation.start, citation.end))),
+    el("div", { class: "article-body" }, ...parts.map((part) => paragraph(part, citation.start, citation.end, short))),
   );
   return container.querySelector(".article-body");
 }

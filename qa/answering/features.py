@@ -1,0 +1,135 @@
+"""Evidence that a drafted answer answers its question: the features the answerability judge weighs.
+
+Each feature is a number in about [0, 1] that a person can check by reading the question, the answer
+sentence and its article:
+
+- coverage: how much of the question (weighted words, character pairs) the sentence repeats, and
+  its article; the heaviest question word the article lacks (a near miss often lacks just one: 伤亡
+  in an article on prices after a quake);
+- retrieval: the dense similarity of the question with the best passage and with the answer's,
+  how high each retriever (dense, BM25) put the answer's article (agreement), the passage rank,
+  the score margin over the next candidate;
+- focus: the character pairs of the words next to the interrogative (产值 in 产值是多少, 死亡 in
+  多少人死亡), the thing asked about: does the sentence, does the article, name it?
+- names: the people, places, organisations, titles and ordinals (第七次) the question names: are
+  they in the sentence, in the article? (北京 asked, 天津 reported: another entity);
+- slots (``qa.answering.slots``): the question asks for a typed fact (a number with its unit, a date,
+  a person...) and the sentence holds none of that kind; the question names a period (2025年, 全年,
+  一季度) and the sentence or its article does not.
+
+Computing them reads the chosen sentences and one article: well under a millisecond, plus about
+0.7 ms of part-of-speech tagging when the question asks for a name.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa.answering.compose import Draft
+from qa.answering.scoring import question_grams
+from qa.answering.slots import NAME_KINDS, Slot, fitting_spans, focus_pairs, named_things, period_share
+from qa.models import Article
+from qa.text.entities import EntityTagger
+
+FEATURES: tuple[str, ...] = (
+    "relevance",
+    "sentence_words",
+    "sentence_pairs",
+    "article_words",
+    "article_pairs",
+    "missing_word",
+    "dense_top",
+    "dense_answer",
+    "dense_rank",
+    "bm25_rank",
+    "answer_rank",
+    "margin",
+    "focus_sentence",
+    "focus_article",
+    "named_sentence",
+    "named_article",
+    "places_article",
+    "slot_typed",
+    "slot_missing",
+    "name_missing",
+    "slot_unique",
+    "period_named",
+    "period_sentence",
+    "period_article",
+    "describe",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The features of one draft, and the spans of its first sentence that fit the question's slot."""
+
+    values: dict[str, float]
+    slot: Slot
+    spans: list[tuple[int, int]]  # offsets into the first chosen sentence's text
+
+    def vector(self) -> list[float]:
+        return [self.values[name] for name in FEATURES]
+
+
+def _share(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    return sum(w for term, w in weights.items() if term in text) / total if total > 0 else 0.0
+
+
+def _reciprocal(rank: int | None) -> float:
+    return 1.0 / rank if rank else 0.0
+
+
+def evidence(
+    draft: Draft, articles: dict[str, Article], weight: Callable[[str], float], tagger: EntityTagger | None = None
+) -> Evidence:
+    """The features of ``draft`` (all zero when it has no sentence to answer with)."""
+    slot = Slot.of(draft.query.text, draft.cues)
+    values = dict.fromkeys(FEATURES, 0.0)
+    values["relevance"] = draft.relevance
+    values["slot_typed"] = float(slot.kind is not None)
+    values["period_named"] = float(bool(slot.periods))
+    values["describe"] = float(draft.cues.describe)
+    if draft.hits:
+        values["dense_top"] = draft.hits[0].dense_score
+    if not draft.chosen:
+        return Evidence(values, slot, [])
+    first = draft.chosen[0]
+    article = articles[first.article_id]
+    sentence = "".join(s.text for s in draft.chosen).lower()
+    whole = (article.title + "\n" + article.body).lower()
+    words = {token: weight(token) for token in set(draft.query.tokens)}
+    pairs, _ = question_grams(draft.query.text)
+    pair_weights = dict.fromkeys(pairs, 1.0)
+    values["sentence_words"] = _share(words, sentence)
+    values["sentence_pairs"] = _share(pair_weights, sentence)
+    values["article_words"] = _share(words, whole)
+    values["article_pairs"] = _share(pair_weights, whole)
+    heaviest = max(words.values(), default=0.0)
+    missing = [w for token, w in words.items() if token not in whole]
+    values["missing_word"] = max(missing) / heaviest if missing and heaviest > 0 else 0.0
+    own = [hit for hit in draft.hits if hit.chunk.article_id == first.article_id]
+    if own:
+        values["dense_answer"] = max(hit.dense_score for hit in own)
+        values["dense_rank"] = max(_reciprocal(hit.dense_rank) for hit in own)
+        values["bm25_rank"] = max(_reciprocal(hit.bm25_rank) for hit in own)
+    values["answer_rank"] = 1.0 / (1 + first.rank)
+    others = [s.score for s in draft.ranked if s is not first and s.start != first.start]
+    if others and first.score > 0:
+        values["margin"] = max(0.0, (first.score - max(others)) / first.score)
+    spans = fitting_spans(slot, first.text, draft.query.text, tagger) if slot.kind else []
+    if slot.kind is not None:
+        # Numbers and dates are found by pattern, reliably; names by tagging, less so: weighed apart.
+        values["name_missing" if slot.kind in NAME_KINDS else "slot_missing"] = float(not spans)
+        values["slot_unique"] = float(len(spans) == 1)
+    focus = dict.fromkeys(focus_pairs(draft.query.text.lower()), 1.0)
+    values["focus_sentence"] = _share(focus, sentence) if focus else 1.0
+    values["focus_article"] = _share(focus, whole) if focus else 1.0
+    named = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger)), 1.0)
+    values["named_sentence"] = _share(named, sentence) if named else 1.0
+    values["named_article"] = _share(named, whole) if named else 1.0
+    places = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger, people=False)), 1.0)
+    values["places_article"] = float(all(p in whole for p in places))
+    values["period_sentence"] = period_share(slot, sentence)
+    values["period_article"] = period_share(slot, whole)
+    return Evidence(values, slot, spans)
