@@ -81,7 +81,7 @@ def test_prints_the_table_for_every_retrieval_mode(tmp_path: Path, capsys):
 
 def test_the_answerability_tables_follow_the_main_one(tmp_path: Path, capsys):
     argv = ["--squad", str(write_squad(tmp_path / "s.json")), "--modes", "hybrid"]
-    no_pages = ["--pages", str(tmp_path / "no-pages")]  # the news pages are not needed to run it
+    no_pages = ["--no-pages", "--pages-dir", str(tmp_path / "no-pages")]  # the news pages are not needed to run it
     assert main([*argv, *no_pages, "--cache-dir", str(tmp_path / "cache")]) == 0
     out = capsys.readouterr().out
     assert "Answerability (test questions; the service refuses below QA_MIN_CONFIDENCE = 0.05)" in out
