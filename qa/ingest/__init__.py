@@ -84,4 +84,3 @@ def parse_file(path: Path, source: str) -> tuple[list[Article], list[IngestError
     except OSError as exc:
         raise IngestError(source, f"cannot read file: {exc.strerror or exc}") from exc
     return parser(decode_bytes(data, source), source)
-
