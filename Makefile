@@ -54,9 +54,12 @@ browser:
 		echo "chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be skipped"; \
 	fi
 
-# The figures of docs/RELIABILITY.md: fuzzing, 60 s of load under index churn, a 40 MB corpus file.
+# The figures of docs/RELIABILITY.md: fuzzing, conversations in real Chinese (about 40 minutes) and what the
+# worst ones cost, 60 s of load under index churn, a 40 MB corpus file.
 reliability: $(STAMP)
 	$(PY) bench/fuzz_api.py --examples 300
+	$(PY) bench/fuzz_conversations.py
+	$(PY) bench/conversation_costs.py
 	$(PY) bench/load_test.py --seconds 60
 	$(PY) bench/bench_large_file.py --mb 40
 

@@ -9,6 +9,7 @@ The strategies make every earlier turn a follow-up, so each is read and its unde
 
 import random
 from collections.abc import Callable
+from functools import cache
 
 from jieba.posseg.char_state_tab import P as CHAR_STATES
 
@@ -19,30 +20,39 @@ from qa.chat.conversation import (
     MAX_USER_TURNS,
     Message,
 )
+from qa.settings import Settings
 
 RARE = [chr(c) for c in range(0x4E00, 0x9FA6) if chr(c) not in CHAR_STATES]
 QUESTION_CHARS = 1000  # the API's limit on a question
+# What a request body may hold (QA_MAX_BODY_BYTES), less room for the question and the JSON around it.
+BODY_BYTES = Settings.model_fields["max_body_bytes"].default - 3 * QUESTION_CHARS - 1000
 Conversation = tuple[str, list[Message]]  # the question, the history
 
 
 def rare_text(rng: random.Random, length: int) -> str:
-    return "".join(rng.choice(RARE) for _ in range(length))
+    return "".join(rng.choices(RARE, k=length))
 
 
-def _history(user_turns: list[str], rng: random.Random) -> list[Message]:
-    """The user turns, each followed by the longest assistant turn, after as many of the longest user turns
-    (the resolver skips them) as the API's message limit leaves room for."""
-    pairs = [(turn, rare_text(rng, MAX_MESSAGE_CHARS)) for turn in user_turns][-(MAX_HISTORY_MESSAGES // 2) :]
-    padding = [(rare_text(rng, MAX_MESSAGE_CHARS), rare_text(rng, MAX_MESSAGE_CHARS))] * (
-        MAX_HISTORY_MESSAGES // 2 - len(pairs)
-    )
-    return [Message(role, text) for pair in padding + pairs for role, text in zip(("user", "assistant"), pair)]
+@cache
+def _padding(count: int) -> tuple[Message, ...]:
+    """``count`` messages as long as the API allows: the same each time, as the resolver skips them."""
+    rng = random.Random(0)
+    roles = ("user", "assistant")
+    return tuple(Message(roles[n % 2], rare_text(rng, MAX_MESSAGE_CHARS)) for n in range(count))
+
+
+def _history(user_turns: list[str]) -> list[Message]:
+    """The user turns, each followed by an assistant turn, after as many of the longest messages (the
+    resolver skips a long user turn) as the API's limits on messages and on the body leave room for."""
+    history = [Message(role, text) for turn in user_turns for role, text in (("user", turn), ("assistant", "好"))]
+    room = BODY_BYTES - sum(len(m.content.encode()) + 50 for m in history)
+    count = min(MAX_HISTORY_MESSAGES - len(history), room // (3 * MAX_MESSAGE_CHARS + 50))  # UTF-8, JSON
+    return [*_padding(max(count, 0)), *history][-MAX_HISTORY_MESSAGES:]
 
 
 def too_long(rng: random.Random) -> Conversation:
-    """Every message as long as the API allows."""
-    turns = [rare_text(rng, MAX_MESSAGE_CHARS) for _ in range(MAX_HISTORY_MESSAGES // 2)]
-    return rare_text(rng, QUESTION_CHARS), _history(turns, rng)
+    """Every message as long as the API allows (the resolver reads none of it)."""
+    return rare_text(rng, QUESTION_CHARS), _history([])
 
 
 def pronoun_chain(rng: random.Random) -> Conversation:
@@ -50,7 +60,7 @@ def pronoun_chain(rng: random.Random) -> Conversation:
     body = MAX_RESOLVED_CHARS - len("他是什么？")
     first = "荣智健" + rare_text(rng, body - 2) + "是什么？"
     turns = [first] + [f"他{rare_text(rng, body)}是什么？" for _ in range(MAX_USER_TURNS - 1)]
-    return f"他{rare_text(rng, body)}是什么？", _history(turns, rng)
+    return f"他{rare_text(rng, body)}是什么？", _history(turns)
 
 
 def ellipsis_chain(rng: random.Random) -> Conversation:
@@ -58,7 +68,7 @@ def ellipsis_chain(rng: random.Random) -> Conversation:
     half = (MAX_RESOLVED_CHARS - len("2024年是什么？")) // 2
     first = f"{rare_text(rng, half)}2024年{rare_text(rng, half)}是什么？"
     turns = [first] + [f"那{1000 + n}年呢？" for n in range(MAX_USER_TURNS - 1)]
-    return "那1999年呢？", _history(turns, rng)
+    return "那1999年呢？", _history(turns)
 
 
 def topic_chain(rng: random.Random) -> Conversation:
@@ -67,7 +77,7 @@ def topic_chain(rng: random.Random) -> Conversation:
     turns = []
     for _ in range(MAX_USER_TURNS // 2):
         turns += [f"{rare_text(rng, body)}是什么？", "谁负责？"]
-    return "谁负责？", _history(turns, rng)
+    return "谁负责？", _history(turns)
 
 
 STRATEGIES: dict[str, Callable[[random.Random], Conversation]] = {

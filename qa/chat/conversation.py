@@ -90,7 +90,7 @@ def _looks_like_question(text: str) -> bool:
     return bool(QUESTION_WORD.search(text)) or text.rstrip()[-1:] in "？?" or text.rstrip(_TRAILING)[-1:] in "呢吗"
 
 
-def _recent_user_turns(history: Sequence[Message]) -> list[str]:
+def recent_user_turns(history: Sequence[Message]) -> list[str]:
     """The earlier user turns the resolver reads, oldest first: the last ``MAX_USER_TURNS`` holding at most
     ``MAX_HISTORY_CHARS`` characters together. A turn longer than ``MAX_RESOLVED_CHARS`` is a pasted text,
     not a question to follow up: it is skipped."""
@@ -134,7 +134,7 @@ class FollowUpResolver:
         if len(question) > MAX_RESOLVED_CHARS:
             return Resolution(question, question)  # a question this long says what it is about
         context: Resolution | None = None
-        for turn in _recent_user_turns(history):
+        for turn in recent_user_turns(history):
             resolved = self._resolve_one(turn, context)
             # Small talk (你好, 谢谢) does not change the topic.
             if (

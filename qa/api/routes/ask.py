@@ -1,7 +1,6 @@
 """POST /ask: a question (and optionally the conversation so far) in, an answer with citations out."""
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
 from qa.api.deps import ChatDep, ServiceDep
 from qa.api.schemas.ask import BODY_ERRORS, ERROR, AskRequest, AskResponse
@@ -13,7 +12,7 @@ router = APIRouter(tags=["ask"])
 async def ask(request: AskRequest, service: ServiceDep, chat: ChatDep) -> AskResponse:
     """Answer a question from the corpus, citing the passages the answer comes from."""
     history = [m.message() for m in request.history]
-    prepared = await run_in_threadpool(chat.prepare, service, request.question, history, request.top_k)
+    prepared = await chat.prepare_in_turn(service, request.question, history, request.top_k)
     reply = await chat.reply(prepared)
     resolved = reply.query if prepared.resolution.is_follow_up else None
     return AskResponse.of(reply.as_answer(), reply.took_ms, resolved)
