@@ -54,7 +54,7 @@ browser:
 		echo "chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be skipped"; \
 	fi
 
-# The figures of docs/RELIABILITY.md: fuzzing, conversations in real Chinese (about 40 minutes) and what the
+# The figures of docs/RELIABILITY.md: fuzzing, conversations in real Chinese (about 20 minutes) and what the
 # worst ones cost, 60 s of load under index churn, a 40 MB corpus file.
 reliability: $(STAMP)
 	$(PY) bench/fuzz_api.py --examples 300

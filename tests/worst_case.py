@@ -2,7 +2,7 @@
 rule needs, every message as long as the API allows. Used by tests/chat (a bound on the resolver's CPU)
 and bench/conversation_costs.py.
 
-jieba's part-of-speech model has no list of possible states for most CJK characters (about 17,000 of the
+jieba's part-of-speech model has no list of possible states for most CJK characters (about 14,000 of the
 21,000 of the basic block): for those its Viterbi step tries all 256 states, which made each cost 10-25 ms.
 The strategies make every earlier turn a follow-up, so each is read and its understood form is new text.
 """

@@ -45,6 +45,7 @@ def test_an_index_chunked_before_the_fix_is_rechunked_on_the_next_update(
     summary = build_index(corpus, index, hash_embedder, tokenizer)  # nothing in the corpus changed
 
     assert not summary.up_to_date
+    assert summary.embedded < summary.chunks  # chunks whose text did not change keep their cached vectors
     data = load_index(index, "hash-test")
     assert data.manifest["chunking_revision"] == CHUNKING_REVISION
     assert heading_chunks(index)
