@@ -54,9 +54,12 @@ browser:
 		echo "chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be skipped"; \
 	fi
 
-# The figures of docs/RELIABILITY.md: fuzzing, 60 s of load under index churn, a 40 MB corpus file.
+# The figures of docs/RELIABILITY.md: fuzzing, conversations in real Chinese (about 20 minutes) and what the
+# worst ones cost, 60 s of load under index churn, a 40 MB corpus file.
 reliability: $(STAMP)
 	$(PY) -m bench.fuzz_api --examples 300
+	$(PY) -m bench.fuzz_conversations
+	$(PY) -m bench.conversation_costs
 	$(PY) -m bench.load_test --seconds 60
 	$(PY) -m bench.bench_large_file --mb 40
 

@@ -22,39 +22,34 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import jieba
-import jieba.posseg
-
+from qa.chat.phrases import NUMERIC_TAGS, QUESTION_WORD, Kind, Phrase, PhraseFinder, is_nominal
 from qa.text.segmentation import term_weight
+from qa.text.tagging import Token
 
 logger = logging.getLogger(__name__)
-
-jieba.setLogLevel(logging.WARNING)
 
 # Bounds on a conversation, shared by /ask's history and the chat endpoint's messages.
 MAX_HISTORY_MESSAGES = 100
 MAX_MESSAGE_CHARS = 8000
-# Only this many earlier user turns are looked at.
-MAX_USER_TURNS = 20
-# A single common noun (职务, 时间, 医院) is general; rarer words (龙光塔, 商业秘密) are specific.
-SPECIFIC_WEIGHT = 8.0
+# What the resolver reads, so that a request costs a bounded time whatever it holds. The 1,002 questions
+# of the CMRC 2018 trial set are at most 54 characters (docs/RELIABILITY.md): none of these bounds
+# changes how they are understood.
+MAX_USER_TURNS = 10  # only the last earlier user turns are read ...
+MAX_HISTORY_CHARS = 400  # ... as many as hold this many characters together
+MAX_RESOLVED_CHARS = 100  # a longer question stands alone, and a longer earlier turn is not read
+MAX_CONTEXT_CHARS = 150  # a longer understood question does not become the next question's context
 MAX_ELLIPSIS_CHARS = 20
 
-_QUESTION_WORD = re.compile(r"什么|谁|哪|多少|几|怎|吗|何|啥|是否")
 _LEAD = r"那么|那|还有|另外|至于|而|如果是|要是|换成|换作"
-_ELLIPSIS = re.compile(rf"^(?P<lead>{_LEAD})?[，,、\s]*(?P<body>.+?)(?P<tail>的呢|呢)?$")
+# The separators are possessive (*+): when the body cannot match (a newline in it), they are not given
+# back one by one, which made a long line cost its length squared.
+_ELLIPSIS = re.compile(rf"^(?P<lead>{_LEAD})?[，,、\s]*+(?P<body>.+?)(?P<tail>的呢|呢)?$")
 _TRAILING = "？?。.!！~～ \t\n"
-_DATE_UNITS = "年月日号天"
-_NOUN_ENDINGS = frozenset("会 站 厂 局 馆 院 所 处 部 组 队 团 园 区 室 展 节 赛".split())
-_PROPER_TAGS = {"ns", "nt", "nz", "j", "eng"}
-_NUMERIC_TAGS = {"m", "t", "q", "mq"}
 # Prepositions after which a missing subject is the previous question's subject (给人民医院捐了多少？).
 _SUBJECT_PREPOSITIONS = {"给", "向", "对", "为", "替", "跟", "和", "与", "把", "被"}
 PERSON_PRONOUNS = frozenset("他 她 他们 她们 此人 该人 这位 那位 这个人 那个人".split())
 _DEMONSTRATIVE_START = "该这那此其它本"
 _NOT_DEMONSTRATIVE = frozenset("那么 这么 这样 那样 这里 那里 本来 其实 其他 其它 本人".split())
-
-Kind = str  # "person" | "place" | "time" | "thing"
 
 
 @dataclass(frozen=True)
@@ -80,33 +75,6 @@ class Resolution:
         return self.rule != "standalone"
 
 
-@dataclass(frozen=True)
-class Token:
-    word: str
-    tag: str
-    start: int
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A run of nouns (and numbers) in a question, with its offsets in that question."""
-
-    text: str
-    start: int
-    end: int
-    kind: Kind
-    specific: bool
-    after: str | None  # the preposition right before it, if any
-
-
-def _is_nominal(tag: str) -> bool:
-    return tag.startswith("n") or tag in _PROPER_TAGS or tag == "l"
-
-
-def _is_date(run: list[Token]) -> bool:
-    return all(t.tag in _NUMERIC_TAGS for t in run) and run[-1].word[-1] in _DATE_UNITS
-
-
 def _is_pronoun(token: Token) -> bool:
     if token.word in PERSON_PRONOUNS:
         return True
@@ -114,83 +82,47 @@ def _is_pronoun(token: Token) -> bool:
         token.tag == "r"
         and token.word[0] in _DEMONSTRATIVE_START
         and token.word not in _NOT_DEMONSTRATIVE
-        and not _QUESTION_WORD.search(token.word)
+        and not QUESTION_WORD.search(token.word)
     )
 
 
 def _looks_like_question(text: str) -> bool:
-    return bool(_QUESTION_WORD.search(text)) or text.rstrip()[-1:] in "？?" or text.rstrip(_TRAILING)[-1:] in "呢吗"
+    return bool(QUESTION_WORD.search(text)) or text.rstrip()[-1:] in "？?" or text.rstrip(_TRAILING)[-1:] in "呢吗"
+
+
+def recent_user_turns(history: Sequence[Message]) -> list[str]:
+    """The earlier user turns the resolver reads, oldest first: the last ``MAX_USER_TURNS`` holding at most
+    ``MAX_HISTORY_CHARS`` characters together. A turn longer than ``MAX_RESOLVED_CHARS`` is a pasted text,
+    not a question to follow up: it is skipped."""
+    turns: list[str] = []
+    chars = 0
+    for message in reversed(history):
+        turn = message.content.strip() if message.role == "user" else ""
+        if not turn or len(turn) > MAX_RESOLVED_CHARS:
+            continue
+        chars += len(turn)
+        if chars > MAX_HISTORY_CHARS or len(turns) == MAX_USER_TURNS:
+            break
+        turns.append(turn)
+    return turns[::-1]
 
 
 class FollowUpResolver:
     """Rewrites follow-up questions into self-contained retrieval queries (see the module docstring)."""
 
     def __init__(self, weight: Callable[[str], float] = term_weight) -> None:
-        self.weight = weight
-        # A jieba instance of our own, like qa.text.segmentation.Tokenizer, so nothing global is touched.
-        self._tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
-        self._tagger.tokenizer.initialize()
+        self.finder = PhraseFinder(weight)
 
     # -- analysis ---------------------------------------------------------------------------------
 
     def tokens(self, text: str) -> list[Token]:
-        tokens, position = [], 0
-        for pair in self._tagger.lcut(text):
-            tokens.append(Token(pair.word, pair.flag, position))
-            position += len(pair.word)
-        return tokens
+        return self.finder.tokens(text)
 
-    def phrases(self, text: str, tokens: list[Token] | None = None) -> list[Phrase]:
-        """Maximal runs of nouns, proper names and numbers; question words and verbs end a run."""
-        tokens = self.tokens(text) if tokens is None else tokens
-        phrases: list[Phrase] = []
-        run: list[Token] = []
-        before: Token | None = None
-
-        def close() -> None:
-            if run:
-                phrases.append(self._phrase(text, run, before.word if before and before.tag == "p" else None))
-                run.clear()
-
-        for i, token in enumerate(tokens):
-            joins = not _QUESTION_WORD.search(token.word) and (
-                _is_nominal(token.tag) or token.tag in _NUMERIC_TAGS or (token.tag == "vn" and bool(run))
-            )
-            # jieba cuts 推进会 into 推进/会: a verb followed by a one-character noun ending stays in the run.
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            joins = joins or bool(run and token.tag.startswith("v") and nxt and nxt.word in _NOUN_ENDINGS)
-            joins = joins or bool(run and token.word in _NOUN_ENDINGS and run[-1].tag.startswith("v"))
-            if joins and run and _is_nominal(token.tag) and _is_date(run):
-                close()  # 2024年 | 无锡: a date is a phrase of its own
-            if joins:
-                run.append(token)
-                continue
-            close()
-            before = token
-        close()
-        return phrases
-
-    def _phrase(self, text: str, run: list[Token], after: str | None) -> Phrase:
-        tags = [t.tag for t in run]
-        if any(tag.startswith("nr") for tag in tags):
-            kind = "person"
-        elif all(tag in _NUMERIC_TAGS for tag in tags):
-            kind = "time"
-        elif [tag for tag in tags if _is_nominal(tag)][-1] == "ns":
-            kind = "place"
-        else:
-            kind = "thing"
-        specific = (
-            kind != "thing"
-            or len(run) > 1
-            or any(tag in _PROPER_TAGS for tag in tags)
-            or max(self.weight(t.word) for t in run) >= SPECIFIC_WEIGHT
-        )
-        start, end = run[0].start, run[-1].start + len(run[-1].word)
-        return Phrase(text[start:end], start, end, kind, specific, after)
+    def phrases(self, text: str) -> tuple[Phrase, ...]:
+        return self.finder.phrases(text)
 
     def _specific(self, text: str) -> list[Phrase]:
-        return [p for p in self.phrases(text) if p.specific]
+        return self.finder.specific(text)
 
     # -- resolution -------------------------------------------------------------------------------
 
@@ -199,12 +131,17 @@ class FollowUpResolver:
         question = question.strip()
         if not question:
             raise ValueError("question is empty")
+        if len(question) > MAX_RESOLVED_CHARS:
+            return Resolution(question, question)  # a question this long says what it is about
         context: Resolution | None = None
-        user_turns = [m.content.strip() for m in history if m.role == "user" and m.content.strip()]
-        for turn in user_turns[-MAX_USER_TURNS:]:
+        for turn in recent_user_turns(history):
             resolved = self._resolve_one(turn, context)
             # Small talk (你好, 谢谢) does not change the topic.
-            if (resolved.is_follow_up or _looks_like_question(turn)) and self._specific(resolved.query):
+            if (
+                (resolved.is_follow_up or _looks_like_question(turn))
+                and len(resolved.query) <= MAX_CONTEXT_CHARS
+                and self._specific(resolved.query)
+            ):
                 context = resolved
         resolution = self._resolve_one(question, context)
         if resolution.is_follow_up:
@@ -238,7 +175,7 @@ class FollowUpResolver:
         if match is None:
             return None
         body = match["body"].strip()
-        if len(body) > MAX_ELLIPSIS_CHARS or _QUESTION_WORD.search(body):
+        if len(body) > MAX_ELLIPSIS_CHARS or QUESTION_WORD.search(body):
             return None
         tokens = self.tokens(body)
         preposition = tokens[0].word if tokens and tokens[0].tag == "p" and len(tokens) > 1 else None
@@ -246,10 +183,10 @@ class FollowUpResolver:
         phrase_tokens = self.tokens(phrase_text)
         if not (match["lead"] or match["tail"]):
             # Without 那…呢 only a bare phrase asked as a question counts (上海？), not 你好.
-            bare = all(_is_nominal(t.tag) or t.tag in _NUMERIC_TAGS or t.tag == "vn" for t in phrase_tokens)
+            bare = all(is_nominal(t.tag) or t.tag in NUMERIC_TAGS or t.tag == "vn" for t in phrase_tokens)
             if not (bare and question.rstrip()[-1:] in "？?"):
                 return None
-        own = self.phrases(phrase_text, phrase_tokens)
+        own = self.phrases(phrase_text)
         if not own:
             return None
         if not any(p.specific for p in own):

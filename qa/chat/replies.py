@@ -5,17 +5,21 @@
 extractive answer when it is not or when it fails. Both HTTP doors (/ask and /v1/chat/completions) use it.
 """
 
+import functools
 import logging
 import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
+import anyio.to_thread
+from anyio import CapacityLimiter
+
 from qa.answering.compose import REASON_NOT_FOUND, Answer, Citation, ShortAnswer
 from qa.answering.dating import source_note
 from qa.answering.scope import Scope
 from qa.answering.service import QAService, TimedAnswer
-from qa.chat.conversation import FollowUpResolver, Message, Resolution
+from qa.chat.conversation import MAX_RESOLVED_CHARS, FollowUpResolver, Message, Resolution, recent_user_turns
 from qa.chat.generator import (
     NO_ANSWER_TEXT,
     GenerationOptions,
@@ -36,6 +40,10 @@ PIECE_CHARS = 12
 _PIECE_BREAK = set("，,。；;：:、！!？?")
 _MARKER = re.compile(r"\[(\d+)\]")
 INTERRUPTED_NOTE = "\n\n（回答生成中断，以下是检索到的原文）"
+# A request that reads a lot (a question, or the earlier user turns the resolver reads, longer than this)
+# waits for its turn: one at a time in a server process. While many such requests arrive, the short
+# questions of other clients still find the CPU free (a Python process computes one thread at a time).
+HEAVY_CHARS = MAX_RESOLVED_CHARS
 
 
 @dataclass
@@ -115,6 +123,27 @@ class Chat:
     def __init__(self, resolver: FollowUpResolver, generator: Generator | None = None) -> None:
         self.resolver = resolver
         self.generator = generator
+        self._heavy: CapacityLimiter | None = None  # made in the event loop, on first use
+
+    @staticmethod
+    def is_heavy(question: str, history: Sequence[Message]) -> bool:
+        return len(question) > HEAVY_CHARS or sum(map(len, recent_user_turns(history))) > HEAVY_CHARS
+
+    async def prepare_in_turn(
+        self,
+        service: QAService,
+        question: str,
+        history: Sequence[Message],
+        top_k: int = 5,
+        scope: Scope | None = None,
+    ) -> Prepared:
+        """``prepare`` in a worker thread; a heavy request (``is_heavy``) first waits for the other heavy ones."""
+        limiter = None
+        if self.is_heavy(question, history):
+            self._heavy = self._heavy or CapacityLimiter(1)
+            limiter = self._heavy
+        work = functools.partial(self.prepare, service, question, history, top_k, scope)
+        return await anyio.to_thread.run_sync(work, limiter=limiter)
 
     def prepare(
         self,

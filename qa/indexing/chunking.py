@@ -4,6 +4,10 @@ from qa.models import Article, Chunk
 from qa.settings import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
 from qa.text.sentences import sentence_spans
 
+# Bumped whenever the same article and options give other chunks: the manifest records it, and a build
+# re-chunks every article of a version made with another. 2: a paragraph's words after its last
+# sentence-ending mark are kept (revision 1 dropped them when another paragraph followed).
+CHUNKING_REVISION = 2
 # Where to cut a sentence that alone is longer than a chunk: after a comma-like mark if there is one.
 SOFT_BREAKS = "，,、：:"
 

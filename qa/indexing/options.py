@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from qa.index.dense import DenseConfig
-from qa.indexing.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
+from qa.indexing.chunking import CHUNKING_REVISION, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
 from qa.settings import Settings
 
 
@@ -45,4 +45,8 @@ class BuildOptions:
     @property
     def chunking(self) -> dict[str, int]:
         """What the manifest records of the chunking (a change re-chunks every article)."""
-        return {"chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
+        return {
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "chunking_revision": CHUNKING_REVISION,
+        }

@@ -11,7 +11,10 @@ CLOSERS = "”’」』）)》】〕\"'"
 
 @cache
 def _sentence_re(ends: str) -> re.Pattern[str]:
-    return re.compile(rf"[^{re.escape(ends)}\n]*(?:[{re.escape(ends)}]+[{re.escape(CLOSERS)}]*|$)")
+    # A run of text up to a newline or an end mark, then the end marks and closers if any: a paragraph's
+    # last words are a sentence even without a mark. The run is possessive (*+): nothing is tried twice,
+    # so a long unpunctuated paragraph costs its length, not its length squared.
+    return re.compile(rf"[^{re.escape(ends)}\n]*+(?:[{re.escape(ends)}]+[{re.escape(CLOSERS)}]*)?")
 
 
 def ends_sentence(text: str) -> bool:

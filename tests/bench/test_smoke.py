@@ -32,7 +32,18 @@ def test_the_benchmarks_run_and_write_the_report(tmp_path: Path):
     assert one_client, report  # workers 1, clients 1: 10 requests, none failed
 
 
-@pytest.mark.parametrize("script", ["bench_updates", "bench_ray", "fuzz_api", "load_test", "bench_large_file"])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "bench_updates",
+        "bench_ray",
+        "fuzz_api",
+        "load_test",
+        "bench_large_file",
+        "fuzz_conversations",
+        "conversation_costs",
+    ],
+)
 def test_each_benchmark_script_starts(script: str):
     """Each runs as ``python -m bench.SCRIPT`` from the checkout, importing qa and bench from it (no path
     set up by hand), and says how to use it."""

@@ -1,8 +1,19 @@
 """The follow-up resolver on its own: no index, no model (jieba only)."""
 
+import random
+import time
+
 import pytest
 
-from qa.chat.conversation import FollowUpResolver, Message
+from qa.chat.conversation import (
+    _ELLIPSIS,
+    MAX_HISTORY_CHARS,
+    MAX_RESOLVED_CHARS,
+    MAX_USER_TURNS,
+    FollowUpResolver,
+    Message,
+)
+from qa.testing.worst_case import STRATEGIES
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +133,63 @@ def test_phrases_have_offsets_and_kinds(resolver):
     ]
     assert all(text[p.start : p.end] == p.text for p in phrases)
     assert [p.after for p in phrases][:3] == [None, None, "给"]
+
+
+@pytest.mark.parametrize(
+    "earlier,topic",
+    [
+        # A number and a verbal noun, no noun: the phrase has no noun to name its kind (was an IndexError).
+        ("2024年发展怎么样？", "2024年发展"),
+        ("三项发展是什么？", "三项发展"),
+        ("两个研究是什么？", "两个研究"),
+    ],
+)
+def test_a_phrase_without_a_noun_is_a_topic_to_follow_up(resolver, earlier, topic):
+    resolution = resolver.resolve("谁负责？", users(earlier))
+    assert resolution.query == f"{topic} 谁负责？" and resolution.rule == "no_subject"
+    # ... and the conversation goes on: the web page resends it with every question.
+    assert resolver.resolve("那2023年呢？", users(earlier, "谁负责？")).is_follow_up
+    assert [(p.text, p.kind) for p in resolver.phrases(earlier)] == [(topic, "thing")]
+
+
+def test_a_long_question_stands_alone(resolver):
+    question = "他" + "在无锡市人民医院新门诊楼启用仪式上说了什么" * 5 + "？"
+    assert len(question) > MAX_RESOLVED_CHARS
+    resolution = resolver.resolve(question, users("荣智健担任什么职务？"))
+    assert resolution.query == question and not resolution.is_follow_up
+
+
+def test_a_pasted_text_does_not_change_the_topic(resolver):
+    pasted = "无锡市人民医院新门诊楼正式启用，总投资6.5亿元。" * 10 + "这是什么？"
+    assert len(pasted) > MAX_RESOLVED_CHARS
+    history = users("荣氏家族给江南大学捐了多少钱？", pasted)
+    assert resolver.resolve("给人民医院呢？", history).query == "荣氏家族给人民医院捐了多少钱？"
+
+
+def test_only_the_last_turns_are_read(resolver):
+    history = users("荣智健担任什么职务？", *["你好"] * MAX_USER_TURNS)
+    assert not resolver.resolve("他说了什么？", history).is_follow_up
+    history = users("荣智健担任什么职务？", *["你好"] * (MAX_USER_TURNS - 1))
+    assert resolver.resolve("他说了什么？", history).query == "荣智健说了什么？"
+    # ... and only as many as hold MAX_HISTORY_CHARS characters together.
+    long_small_talk = "你好" * (MAX_RESOLVED_CHARS // 2)
+    history = users("荣智健担任什么职务？", *[long_small_talk] * (MAX_HISTORY_CHARS // len(long_small_talk)))
+    assert not resolver.resolve("他说了什么？", history).is_follow_up
+
+
+def test_the_ellipsis_pattern_takes_linear_time():
+    # Separators, then a newline the body cannot cross: the separators were given back one at a time.
+    line = "，" * 20_000 + "x\ny"
+    started = time.process_time()
+    assert _ELLIPSIS.match(line) is None
+    assert time.process_time() - started < 0.5  # was about 8 s
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+def test_the_resolver_cpu_is_bounded_on_the_worst_conversations(strategy):
+    question, history = STRATEGIES[strategy](random.Random(1))
+    resolver = FollowUpResolver()  # nothing remembered from earlier tests
+    started = time.process_time()
+    resolver.resolve(question, history)
+    # About 50 ms on a loaded 2-core machine (docs/RELIABILITY.md); before the bounds, minutes.
+    assert time.process_time() - started < 1.0

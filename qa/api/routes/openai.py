@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sse_starlette import EventSourceResponse
-from starlette.concurrency import run_in_threadpool
 
 from qa.api.deps import ChatDep, ServiceDep, SettingsDep
 from qa.api.openai_errors import OpenAIRoute, openai_error
@@ -73,7 +72,7 @@ async def chat_completions(
 ) -> ChatCompletion | EventSourceResponse:
     """Answer the last user message from the corpus, understanding it in the light of the earlier ones."""
     scope = body.scope(settings.today())
-    prepared = await run_in_threadpool(chat.prepare, service, body.question(), body.history(), body.top_k, scope)
+    prepared = await chat.prepare_in_turn(service, body.question(), body.history(), body.top_k, scope)
     options = GenerationOptions(body.temperature, body.max_output_tokens)
     if body.stream:
         stream = Stream(settings.chat_model_name)
