@@ -9,9 +9,9 @@ import jieba.posseg
 import pytest
 from jieba.posseg.char_state_tab import P as CHAR_STATES
 
+from qa.testing.samples import SAMPLE_PAGE
 from qa.testing.worst_case import RARE
 from qa.text.tagging import Tagger, viterbi
-from tests.conftest import SAMPLE_PAGE
 
 # Characters jieba's model allows the most states for, and characters it has emission odds for but no
 # list of states (so all 256 are tried).

@@ -8,8 +8,8 @@ from qa.index.store import load_index
 from qa.indexing.build import build_index
 from qa.indexing.chunking import CHUNKING_REVISION
 from qa.indexing.options import BuildOptions
+from qa.testing.generated import article, write_jsonl
 from qa.text import sentences
-from tests.generated import article, write_jsonl
 
 HEADING = "长江大桥维修工程指挥部成员名单"
 # Revision 1's pattern: `$` only at the end of the text, so a paragraph's unmarked last words were dropped.
