@@ -19,7 +19,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.running = self.most = 0
 
-    def __call__(self, service, question, history, top_k):
+    def __call__(self, service, question, history, top_k, scope=None):
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)
