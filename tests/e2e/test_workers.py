@@ -99,15 +99,13 @@ def test_both_workers_answer_the_same(workers):
             assert [(c["chunk_id"], c["start"], c["end"]) for c in answer["citations"]] == [
                 (c.chunk_id, c.start, c.end) for c in expected.citations
             ]
-    # And the answers are the articles' facts (the fake model ranks most, not all, first; with the
-    # composer of issue 3 about four in five, measured 40 of 51).
-    right = [
-        f"{100 + n * 7 + 1}亿元" in by_question[question(n)][pid]["answer"]
-        for n in asked
-        for pid in pids
-        if pid in by_question[question(n)]
-    ]
-    assert sum(right) >= 0.7 * len(right)
+    # And the answers given are the articles' facts. The fake model ranks most, not all, of the right passages
+    # first; since the answerability judge (issue 16) a passage without the asked fact is refused rather than
+    # answered wrongly (measured: 16 of 29 answered, every one right; 13 refused as no_matching_fact).
+    replies = [(n, by_question[question(n)][pid]) for n in asked for pid in pids if pid in by_question[question(n)]]
+    given = [(n, reply) for n, reply in replies if not reply["no_answer"]]
+    assert all(f"{100 + n * 7 + 1}亿元" in reply["answer"] for n, reply in given)
+    assert len(given) >= len(replies) / 3
 
 
 def test_every_worker_switches_to_a_version_built_by_the_cli(workers):
