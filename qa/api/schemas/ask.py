@@ -176,13 +176,12 @@ class ArticleOut(BaseModel):
     authors: list[str] = Field(description="Every author, in printed order.")
     date: str | None = Field(description="Publication date, YYYY-MM-DD.")
     dateline: str | None = Field(description="Place and date as printed (本报北京4月27日电).")
-    paper: str | None = Field(description="The paper that printed the article (人民日报), if known.")
+    paper: str | None = Field(None, description="The paper that printed the article (人民日报), if known.")
     page: str | None = Field(description="The page (版) it was printed on: '10' for 第 10 版.")
     source: str
     url: str | None
     paragraphs: list[str]
     body: str = Field(description="Paragraphs joined by newlines; citation offsets index into this.")
-    paper: str | None = Field(None, description="The paper that printed the article (人民日报), if known.")
     copies: list[CopyOut] = Field(
         default_factory=list, description="Other copies of this story (another paper, another headline)."
     )
