@@ -113,6 +113,27 @@ class Settings(BaseSettings):
         0, ge=0, le=10_000, description="Embedding actors of a Ray build (0: one per available CPU of the cluster)."
     )
     ray_cpus_per_actor: float = Field(1.0, gt=0, le=256, description="CPUs Ray reserves for each embedding actor.")
+    # Where versions are served from (qa/index/stores.py, docs/scaling.md): the index folder, or Milvus.
+    index_store: Literal["faiss", "milvus"] = Field(
+        "faiss",
+        description="'faiss': versions are files in QA_INDEX_DIR, served from this machine (fastest on one machine); "
+        "'milvus': builds also publish each version to Milvus at QA_MILVUS_URI and servers answer from there, "
+        "needing nothing on local disk (docs/scaling.md).",
+    )
+    milvus_uri: str = Field(
+        "index/milvus.db",
+        description="With QA_INDEX_STORE=milvus: a file path runs Milvus Lite inside the process (one process "
+        "per file); http://host:19530 is a Milvus server or cluster, or `milvus-lite server`.",
+    )
+    milvus_token: SecretStr | None = Field(
+        None, description="Credentials of the Milvus server ('user:password' or an API key), if it needs them."
+    )
+    milvus_collection: str = Field(
+        "newsqa",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$",
+        description="Name of the alias naming the served version in Milvus; versions are collections named after "
+        "it, so several indexes can share one Milvus.",
+    )
     # Performance (bench/, docs/BENCHMARKS.md): index type by size, threads and caches of the server.
     dense_flat_max: int = Field(
         20_000, ge=0, description="Exact (flat) vector index up to this many chunks; an IVF index beyond."

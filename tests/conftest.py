@@ -16,6 +16,7 @@ from qa.index.store import IndexData, load_index
 from qa.indexing.build import build_index
 from qa.testing.samples import SAMPLE_CORPUS, SAMPLE_PAGE
 from qa.testing.server import LiveServer, start_server
+from qa.testing.stores import STORES, IndexStoreUnderTest
 from qa.text.segmentation import Tokenizer
 
 
@@ -133,3 +134,26 @@ def shared_server(served_index_dir: Path, tmp_path_factory: pytest.TempPathFacto
     server = start_server(served_index_dir, log=tmp_path_factory.mktemp("shared-server") / "server.log")
     yield server
     server.stop()
+
+
+# The index store under test: the API and chat suites run against both version folders (faiss) and Milvus Lite
+# (milvus). Fixtures that build an index or make an app take ``index_store`` and use its ``build`` and
+# ``settings``, so every test depending on them runs once per store (qa/testing/stores.py).
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One Milvus Lite file for the session (Milvus Lite opens a file once per process); aliases keep apart."""
+    return str(tmp_path_factory.mktemp("milvus") / "store.db")
+
+
+@pytest.fixture(scope="module", params=STORES)
+def index_store(request: pytest.FixtureRequest, milvus_uri: str) -> IndexStoreUnderTest:
+    return IndexStoreUnderTest(request.param, milvus_uri if request.param == "milvus" else "")
+
+
+@pytest.fixture(scope="module")
+def sample_store_dir(index_store: IndexStoreUnderTest, sample_index_dir: Path) -> Path:
+    """The sample index (real model), also published to the store under test."""
+    index_store.publish(sample_index_dir, "m3e-small")
+    return sample_index_dir

@@ -19,6 +19,7 @@ from qa.chat.replies import create_chat
 from qa.embedders.cached import QuestionCache
 from qa.embedders.factory import embedder_from_settings
 from qa.embedders.protocol import Embedder
+from qa.index.stores import open_store
 from qa.indexing.options import BuildOptions
 from qa.indexing.updates import IndexUpdater
 from qa.settings import Settings
@@ -74,19 +75,20 @@ def _start(settings: Settings, embedder: Embedder | None) -> AppState:
     tokenizer = Tokenizer()
     when.warm_up()  # the time parser's first question costs 2 s: not a user's
     served = ServedIndex()
+    store = open_store(settings)
     reloader = IndexReloader(
         served,
-        settings.index_dir,
+        store,
         QuestionCache(embedder, settings.query_cache),
         tokenizer,
         candidates=settings.candidates,
-        mmap=settings.mmap_index,
         nprobe=settings.dense_nprobe,
         # The answerability model and name tagger, loaded once and shared by every index version served.
         judge=Judge.bundled(term_weight, settings.min_confidence),
     )
-    updater = IndexUpdater(
-        settings.corpus_dir, settings.index_dir, embedder, tokenizer, BuildOptions.from_settings(settings)
-    )
+    # With QA_INDEX_STORE=milvus the admin API's builds publish to the store this server answers from.
+    publisher = store if settings.index_store == "milvus" else None
+    options = BuildOptions.from_settings(settings, publisher=publisher)
+    updater = IndexUpdater(settings.corpus_dir, settings.index_dir, embedder, tokenizer, options)
     builds = BuildQueue(settings.admin_max_waiting, settings.build_lock_timeout)
     return AppState(settings, embedder, tokenizer, served, reloader, updater, create_chat(settings), builds)

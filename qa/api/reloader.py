@@ -1,22 +1,22 @@
 """Live swap: load a new index version off the request path, then publish it in one assignment.
 
 Routes read ``ServedIndex.service`` once per request (``ServiceDep``) and use that object to the end,
-so each response comes from one complete version. The reloader loads the version ``CURRENT`` names
-in a worker thread while the old service keeps answering, then replaces ``ServedIndex.service``. A
-version that fails to load (missing, truncated or garbage files, a bad manifest) is logged and
+so each response comes from one complete version. The reloader loads the version the store names as
+current (``CURRENT`` of the index folder, or the Milvus alias: ``qa.index.protocol.VersionStore``) in a
+worker thread while the old service keeps answering, then replaces ``ServedIndex.service``. A version
+that fails to load (missing, truncated or garbage files, a bad manifest, another model) is logged and
 skipped; the old one keeps serving and ``/health`` reports the problem in ``problem``. A server with
 nothing to serve yet (at startup) falls back to the newest older version that loads.
 """
 
 import asyncio
 import logging
-from pathlib import Path
 
 from qa.answering.judge import Judge
 from qa.answering.service import QAService
 from qa.embedders.protocol import Embedder
 from qa.errors import IndexNotReady
-from qa.index.store import POINTER, VERSIONS, current_version_dir, load_version, version_names
+from qa.index.protocol import VersionStore
 from qa.text.segmentation import Tokenizer
 
 logger = logging.getLogger(__name__)
@@ -32,30 +32,29 @@ class ServedIndex:
 
 
 class IndexReloader:
-    """Keeps ``served.service`` on the version ``<index>/CURRENT`` points at."""
+    """Keeps ``served.service`` on the version ``store`` names as current."""
 
     def __init__(
         self,
         served: ServedIndex,
-        index_dir: Path,
+        store: VersionStore,
         embedder: Embedder,
         tokenizer: Tokenizer,
         *,
         candidates: int = 30,
-        mmap: bool = False,
         nprobe: int | None = None,
         judge: Judge | None = None,
     ) -> None:
         self._served = served
-        self._index_dir = index_dir
+        self.store = store
         self._embedder = embedder
         self._tokenizer = tokenizer
         self._candidates = candidates
-        self._mmap = mmap  # map the index files: server processes share one copy (qa.index.store.load_version)
         self._nprobe = nprobe  # IVF lists scanned per question (QA_DENSE_NPROBE), whatever the build chose
         self._judge = judge  # decides what is answered (QA_MIN_CONFIDENCE); None: the bundled one per version
         self._lock = asyncio.Lock()
         self._failed: str | None = None  # a version that failed to load: not retried by the watcher
+        self._pointer_failed = False  # the pointer could not be read: not retried by the watcher
 
     @property
     def served_version(self) -> str | None:
@@ -67,46 +66,47 @@ class IndexReloader:
         served = self.served_version
         return f"{reason}; still serving version {served}" if served else reason
 
-    def _load(self, version_dir: Path) -> QAService:
-        data = load_version(version_dir, self._embedder.name, mmap=self._mmap)
+    def _load(self, name: str) -> QAService:
+        data = self.store.load(name, self._embedder.name)
         if self._nprobe is not None:
             data.dense.set_nprobe(self._nprobe)
         return QAService(data, self._embedder, self._tokenizer, self._candidates, judge=self._judge)
 
     async def reload(self, retry_failed: bool = True) -> str | None:
-        """Serve the version ``CURRENT`` names if it is not served yet; returns the served version.
+        """Serve the store's current version if it is not served yet; returns the served version.
 
-        With nothing served yet and ``CURRENT``'s version unusable (e.g. damaged by a power cut), the newest
+        With nothing served yet and the current version unusable (e.g. damaged by a power cut), the newest
         kept version that loads is served instead, and ``problem`` says so."""
         async with self._lock:
             try:
-                target = current_version_dir(self._index_dir)
+                target = await asyncio.to_thread(self.store.current)
             except IndexNotReady as exc:
                 if self._served.service is None:
                     self._served.problem = str(exc)
                 return self.served_version
             except Exception as exc:
-                if self._failed == POINTER and not retry_failed:
+                if self._pointer_failed and not retry_failed:
                     return self.served_version
-                self._failed = POINTER
+                self._pointer_failed = True
                 logger.error("cannot read the index pointer: %s", exc)
                 if self._served.service is None and await self._fall_back(None, str(exc)):
                     return self.served_version
                 self._served.problem = self._problem(str(exc))
                 return self.served_version
-            if target.name == self.served_version:  # e.g. CURRENT was rolled back after a bad version
+            self._pointer_failed = False
+            if target == self.served_version:  # e.g. CURRENT was rolled back after a bad version
                 self._served.problem = None
                 self._failed = None
                 return self.served_version
-            if target.name == self._failed and not retry_failed:
+            if target == self._failed and not retry_failed:
                 return self.served_version
             try:
                 service = await asyncio.to_thread(self._load, target)
             except Exception as exc:
-                self._failed = target.name
-                reason = f"cannot load {target.name}: {exc}"
+                self._failed = target
+                reason = f"cannot load {target}: {exc}"
                 if self._served.service is None:
-                    if not await self._fall_back(target.name, reason):
+                    if not await self._fall_back(target, reason):
                         self._served.problem = str(exc)
                         logger.error("not serving answers: %s", exc)
                 else:
@@ -132,11 +132,16 @@ class IndexReloader:
 
     async def _fall_back(self, skip: str | None, reason: str) -> bool:
         """Serve the newest kept version other than ``skip`` that loads; False when none does."""
-        for name in reversed(version_names(self._index_dir)):
+        try:
+            names = await asyncio.to_thread(self.store.versions)
+        except Exception as exc:
+            logger.error("cannot list the kept versions: %s", exc)
+            return False
+        for name in reversed(names):
             if name == skip:
                 continue
             try:
-                service = await asyncio.to_thread(self._load, self._index_dir / VERSIONS / name)
+                service = await asyncio.to_thread(self._load, name)
             except Exception as exc:
                 logger.error("older version %s cannot be loaded either: %s", name, exc)
                 continue

@@ -88,8 +88,8 @@ class TermCounts:
         return cls(vocab, matrix)
 
 
-def bm25_from_counts(counts: TermCounts) -> bm25s.BM25:
-    """The bm25s index these counts make, with bm25s's weights, computed for all chunks at once."""
+def bm25_weights(counts: TermCounts) -> sp.csr_matrix:
+    """bm25s's weight of every (chunk, token): a chunk's score for a query is the sum over the query's tokens."""
     m = counts.matrix
     n_docs, n_vocab = m.shape
     lengths = np.asarray(m.sum(axis=1)).ravel().astype(np.float32)
@@ -99,7 +99,13 @@ def bm25_from_counts(counts: TermCounts) -> bm25s.BM25:
     rows = np.repeat(np.arange(n_docs), np.diff(m.indptr))
     tf = m.data.astype(np.float32)
     norm = K1 * ((1 - B) + B * lengths[rows] / max(avg, 1e-9))
-    weights = sp.csr_matrix((idf[m.indices] * tf / (norm + tf), m.indices, m.indptr), shape=m.shape).tocsc()
+    return sp.csr_matrix((idf[m.indices] * tf / (norm + tf), m.indices, m.indptr), shape=m.shape)
+
+
+def bm25_from_counts(counts: TermCounts) -> bm25s.BM25:
+    """The bm25s index these counts make, with bm25s's weights, computed for all chunks at once."""
+    weights = bm25_weights(counts).tocsc()
+    n_docs = len(counts)
     weights.sort_indices()
     bm25 = bm25s.BM25(k1=K1, b=B)
     bm25.scores = {

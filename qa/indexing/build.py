@@ -32,7 +32,7 @@ from qa.index.store import (
     make_manifest,
     manifest_space,
     prune_versions,
-    save_index,
+    write_version,
 )
 from qa.index.terms import TermCounts
 from qa.indexing.carry_over import carried_from, dense_index
@@ -41,6 +41,7 @@ from qa.indexing.copies import find_copies
 from qa.indexing.corpus_edits import read_deleted
 from qa.indexing.options import BuildOptions
 from qa.indexing.previous import Previous, VersionMemory, load_previous, row_copies
+from qa.indexing.publish import catch_up, switch
 from qa.indexing.summary import BuildSummary
 from qa.indexing.tokens import TOKENS_KIND, ChunkTokens, TextKeys, containing
 from qa.indexing.vectors import chunk_vectors
@@ -128,12 +129,13 @@ def _update_index(
     if reuse_chunks is not None and _up_to_date(reuse_chunks, corpus.articles, embedder, summary):
         summary.chunks = sum(len(reuse_chunks.chunks.get(a.id, [])) for a in corpus.articles)
         summary.up_to_date = True
+        summary.published = catch_up(index_dir, options.publisher, embedder.name)
         summary.seconds = time.perf_counter() - started
         return summary
 
     chunks, origin = _chunk(corpus.articles, same, reuse_chunks, options)
     summary.chunks = len(chunks)
-    summary.version_dir, summary.embedded = _write_version(
+    summary.version_dir, summary.embedded, summary.published = _write_version(
         index_dir, corpus, same, chunks, origin, reuse, embedder, tokenizer, options, full=full, memory=memory
     )
     try:
@@ -157,10 +159,10 @@ def _write_version(
     *,
     full: bool,
     memory: VersionMemory | None,
-) -> tuple[Path, int]:
+) -> tuple[Path, int, str | None]:
     """Vectors and term counts of ``chunks`` (carried over, cached or computed), written as a new version.
 
-    Returns the version's folder and how many chunk texts were embedded."""
+    Returns the version's folder, how many chunk texts were embedded and how it was published (if it was)."""
     keys = TextKeys(chunks)
     # Title names are kept whole by jieba (qa.text.segmentation.corpus_words); queries use the same words.
     words = corpus_words(article.title for article in corpus.articles)
@@ -187,11 +189,12 @@ def _write_version(
         dense = dense_index(carried, new_vectors, embedder.dimension, options.dense)
         terms = tokens.term_counts(tokenized)
         data = _index_data(corpus, same, chunks, origin, reuse, embedder, options, dense, terms, words)
-        version_dir = save_index(index_dir, data)
+        version_dir = write_version(index_dir, data)
+        published = switch(index_dir, version_dir, data, terms, options.publisher, full=full)
         if memory is not None:
             memory.remember(_as_previous(version_dir, data, corpus))
         trim_cache(cache, keys.all, len(chunks), embedder.dimension)
-    return version_dir, embedded
+    return version_dir, embedded, published
 
 
 def _index_data(

@@ -12,6 +12,7 @@ from qa.embedders.factory import embedder_from_settings
 from qa.embedders.protocol import ClosableEmbedder, Embedder
 from qa.embedders.ray import RayEmbedder
 from qa.errors import QAError
+from qa.index.stores import publisher_for
 from qa.indexing.build import build_index
 from qa.indexing.options import BuildOptions
 from qa.ingest.check import run as check_files
@@ -60,8 +61,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     embedder: Embedder | None = None
     try:
+        publisher = publisher_for(settings)  # connect first: a wrong QA_MILVUS_URI fails before any work
         embedder = make_embedder(settings, args)
-        options = BuildOptions.from_settings(settings, lock_timeout=args.wait, show_progress=True)
+        options = BuildOptions.from_settings(settings, lock_timeout=args.wait, show_progress=True, publisher=publisher)
         summary = build_index(args.corpus, args.index, embedder, Tokenizer(), options, full=args.full)
     except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)

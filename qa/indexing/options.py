@@ -1,10 +1,28 @@
 """How a build chunks, indexes and keeps versions: one object, made once from ``Settings``."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from qa.index.dense import DenseConfig
 from qa.indexing.chunking import CHUNKING_REVISION, DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.index.store import IndexData
+    from qa.index.terms import TermCounts
+
+
+class Publisher(Protocol):
+    """Where a build also puts each version it writes (``qa.index.milvus.store.MilvusStore``), before the index
+    folder's ``CURRENT`` moves: a failed publish leaves both on the previous version."""
+
+    def published(self) -> str | None:
+        """The version served from there now (None: nothing yet)."""
+        ...
+
+    def publish(self, data: "IndexData", terms: "TermCounts", *, full: bool = False) -> str:
+        """Publish a written version and serve it; returns how ("full" or "incremental")."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -18,6 +36,7 @@ class BuildOptions:
     dense: DenseConfig = field(default_factory=DenseConfig)
     show_progress: bool = False  # a progress bar while embedding (the CLI)
     default_date: str | None = None  # ISO date of articles nothing else dates (QA_DEFAULT_DATE)
+    publisher: Publisher | None = None  # QA_INDEX_STORE=milvus: the store each version is published to
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1:

@@ -23,6 +23,7 @@ class BuildSummary:
     deleted: int = 0  # articles left out because they are listed in corpus/.deleted
     up_to_date: bool = False  # nothing changed: no new version was written
     removed_versions: list[str] = field(default_factory=list)
+    published: str | None = None  # QA_INDEX_STORE=milvus: how the version went to Milvus ("full", "incremental")
 
     @property
     def version(self) -> str:
@@ -45,6 +46,8 @@ class BuildSummary:
                 f"indexed {self.articles} articles ({self.chunks} chunks) from {self.files} files "
                 f"in {self.seconds:.2f} s -> {self.version_dir}"
             )
+        if self.published:
+            lines.append(f"published to Milvus ({self.published})")
         if self.deleted:
             lines.append(f"left out {self.deleted} articles listed in the corpus's .deleted file")
         if self.removed_versions:

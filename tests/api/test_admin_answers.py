@@ -7,8 +7,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
-from qa.indexing.build import build_index
-from qa.settings import Settings
 from qa.testing.samples import SAMPLE_PAGE
 
 pytestmark = pytest.mark.model
@@ -27,12 +25,12 @@ QUESTION = "天问三号探测器在火星哪里着陆？"
 
 
 @pytest.fixture
-def client(tmp_path: Path, model, tokenizer):
+def client(tmp_path: Path, model, tokenizer, index_store):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     shutil.copy(SAMPLE_PAGE, corpus / SAMPLE_PAGE.name)
-    build_index(corpus, index, model, tokenizer)
-    settings = Settings(corpus_dir=corpus, index_dir=index, admin_token="answers-admin-token", reload_interval=0)
+    index_store.build(corpus, index, model, tokenizer)
+    settings = index_store.settings(index, corpus_dir=corpus, admin_token="answers-admin-token", reload_interval=0)
     with TestClient(create_app(settings, embedder=model)) as client:
         yield client
 

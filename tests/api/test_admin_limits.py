@@ -17,9 +17,13 @@ from qa.index.dense import DenseIndex
 from qa.index.lock import build_lock
 from qa.index.store import POINTER, VERSIONS
 from qa.testing.generated import article
+from qa.testing.stores import IndexStoreUnderTest
 from tests.api.test_admin import AUTH, make_client, make_dirs
 
 ADDED = {**article(500), "id": "added-on-a-full-disk"}
+
+# A full disk is a matter of the index folder, written the same whatever store serves it.
+FAISS = IndexStoreUnderTest("faiss")
 
 
 def leftovers(index: Path) -> list[str]:
@@ -27,14 +31,14 @@ def leftovers(index: Path) -> list[str]:
 
 
 def test_a_full_disk_during_a_build_is_507_and_changes_nothing(tmp_path: Path, tokenizer, monkeypatch):
-    corpus, index = make_dirs(tmp_path, tokenizer)
+    corpus, index = make_dirs(tmp_path, tokenizer, FAISS)
     pointer = (index / POINTER).read_text()
 
     def full(self: DenseIndex, path: Path) -> None:
         path.write_bytes(b"part of an index")  # something was written before the disk filled up
         raise RuntimeError(f"Error in faiss::FileIOWriter: fwrite to {path} failed: No space left on device")
 
-    with make_client((corpus, index)) as client:
+    with make_client((corpus, index), FAISS) as client:
         monkeypatch.setattr(DenseIndex, "save", full)
         response = client.post("/articles", json=ADDED, headers=AUTH)
         assert response.status_code == 507
@@ -76,10 +80,10 @@ def fill(disk: Path) -> Path:
 
 @pytest.mark.parametrize("full", ["index", "corpus"])
 def test_a_really_full_disk_is_507_naming_what_is_full(small_disk: Path, tmp_path: Path, tokenizer, full: str):
-    folders = dict(zip(("corpus", "index"), make_dirs(tmp_path / "data", tokenizer)))
+    folders = dict(zip(("corpus", "index"), make_dirs(tmp_path / "data", tokenizer, FAISS)))
     folders[full] = Path(shutil.move(folders[full], small_disk / full))  # only that one on the small disk
     corpus, index = folders["corpus"], folders["index"]
-    with make_client((corpus, index)) as client:
+    with make_client((corpus, index), FAISS) as client:
         before = client.get("/health").json()["version"]
         filler = fill(small_disk)
         response = client.post("/articles", json=ADDED, headers=AUTH)
@@ -95,7 +99,7 @@ def threads_in_use(client: TestClient) -> int:
 
 
 def test_requests_waiting_for_a_build_hold_no_thread_and_are_bounded(tmp_path: Path, tokenizer):
-    corpus, index = make_dirs(tmp_path, tokenizer)
+    corpus, index = make_dirs(tmp_path, tokenizer, FAISS)
     answers: list[tuple[float, int]] = []
 
     def reindex(client: TestClient) -> None:
@@ -103,7 +107,7 @@ def test_requests_waiting_for_a_build_hold_no_thread_and_are_bounded(tmp_path: P
         status = client.post("/admin/reindex", headers=AUTH).status_code
         answers.append((time.monotonic() - started, status))
 
-    with make_client((corpus, index), admin_max_waiting=2, build_lock_timeout=20) as client:
+    with make_client((corpus, index), FAISS, admin_max_waiting=2, build_lock_timeout=20) as client:
         with build_lock(index):  # another process's build: the first request's thread waits for it
             callers = [threading.Thread(target=reindex, args=(client,)) for _ in range(6)]
             for caller in callers:
@@ -126,13 +130,13 @@ def test_requests_waiting_for_a_build_hold_no_thread_and_are_bounded(tmp_path: P
 
 
 def test_a_full_corpus_disk_undoes_nothing_it_did_not_do(tmp_path: Path, tokenizer, monkeypatch):
-    corpus, index = make_dirs(tmp_path, tokenizer)
+    corpus, index = make_dirs(tmp_path, tokenizer, FAISS)
     shutil.copytree(corpus, tmp_path / "corpus-before")
 
     def full(path: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    with make_client((corpus, index)) as client:
+    with make_client((corpus, index), FAISS) as client:
         monkeypatch.setattr("qa.index.durable.write_atomic", full)
         response = client.post("/articles", json=ADDED, headers=AUTH)
         assert response.status_code == 507

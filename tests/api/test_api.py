@@ -11,8 +11,8 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def client(sample_index_dir: Path, model):
-    with TestClient(create_app(Settings(index_dir=sample_index_dir), embedder=model)) as client:
+def client(sample_store_dir: Path, index_store, model):
+    with TestClient(create_app(index_store.settings(sample_store_dir), embedder=model)) as client:
         yield client
 
 
@@ -68,8 +68,8 @@ def test_a_fact_the_article_does_not_give_is_refused_as_no_matching_fact(client)
     assert body["citations"]  # the closest passages are still there to read
 
 
-def test_min_confidence_one_refuses_everything_as_low_confidence(sample_index_dir: Path, model):
-    settings = Settings(index_dir=sample_index_dir, min_confidence=1.0)
+def test_min_confidence_one_refuses_everything_as_low_confidence(sample_store_dir: Path, index_store, model):
+    settings = index_store.settings(sample_store_dir, min_confidence=1.0)
     with TestClient(create_app(settings, embedder=model)) as strict:
         body = strict.post("/ask", json={"question": "荣氏家族向江南大学捐资多少？"}).json()
     assert body["no_answer"] is True and body["answer"] == ""
@@ -103,9 +103,10 @@ def test_unknown_article_is_404(client):
     assert response.status_code == 404 and "doesnotexist" in response.json()["detail"]
 
 
-def test_health_reports_the_index(client):
+def test_health_reports_the_index(client, index_store):
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["articles"] == 4 and body["chunks"] > 4
+    assert body["store"] == index_store.kind
     assert body["model"] == "m3e-small" and body["built_at"]
 
 
@@ -119,8 +120,8 @@ def test_the_interactive_docs_are_off_unless_asked_for(client, sample_index_dir:
         assert with_docs.get("/docs").status_code == 200 and with_docs.get("/redoc").status_code == 200
 
 
-def test_without_an_index_ask_is_503_and_health_says_so(tmp_path: Path, model):
-    with TestClient(create_app(Settings(index_dir=tmp_path), embedder=model)) as client:
+def test_without_an_index_ask_is_503_and_health_says_so(tmp_path: Path, index_store, model):
+    with TestClient(create_app(index_store.settings(tmp_path), embedder=model)) as client:
         response = client.post("/ask", json={"question": "你好"})
         assert response.status_code == 503 and "build_index.py" in response.json()["detail"]
         assert client.get("/health").json()["status"] == "no_index"

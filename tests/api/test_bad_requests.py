@@ -14,33 +14,32 @@ from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
 from qa.embedders.hashing import HashEmbedder
-from qa.indexing.build import build_index
-from qa.settings import Settings
 from qa.testing.generated import write_corpus
 from qa.testing.samples import SAMPLE_PAGE
+from qa.testing.stores import IndexStoreUnderTest
 
 JSON = {"content-type": "application/json"}
 LIMIT = 64 * 1024
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory, tokenizer) -> Path:
+def index_dir(tmp_path_factory: pytest.TempPathFactory, tokenizer, index_store) -> Path:
     root = tmp_path_factory.mktemp("bad-requests")
     write_corpus(root / "corpus", 20)
     shutil.copy(SAMPLE_PAGE, root / "corpus" / SAMPLE_PAGE.name)
-    build_index(root / "corpus", root / "index", HashEmbedder(), tokenizer)
+    index_store.build(root / "corpus", root / "index", HashEmbedder(), tokenizer)
     return root / "index"
 
 
-def make_client(index_dir: Path, embedder=None, **settings) -> TestClient:
+def make_client(index_dir: Path, store: IndexStoreUnderTest, embedder=None, **settings) -> TestClient:
     options = {"model": "hash-test", "reload_interval": 0, "max_body_bytes": LIMIT, **settings}
-    app = create_app(Settings(index_dir=index_dir, corpus_dir=index_dir.parent / "corpus", **options), embedder)
+    app = create_app(store.settings(index_dir, corpus_dir=index_dir.parent / "corpus", **options), embedder)
     return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def client(index_dir: Path):
-    with make_client(index_dir, HashEmbedder()) as client:
+def client(index_dir: Path, index_store):
+    with make_client(index_dir, index_store, HashEmbedder()) as client:
         yield client
 
 
@@ -191,8 +190,11 @@ class BrokenEmbedder(HashEmbedder):
         return super().encode(texts)
 
 
-def test_an_unexpected_error_is_a_generic_500_logged_with_a_reference(index_dir, caplog):
-    with make_client(index_dir, BrokenEmbedder()) as client, caplog.at_level(logging.ERROR, logger="qa.api.errors"):
+def test_an_unexpected_error_is_a_generic_500_logged_with_a_reference(index_dir, index_store, caplog):
+    with (
+        make_client(index_dir, index_store, BrokenEmbedder()) as client,
+        caplog.at_level(logging.ERROR, logger="qa.api.errors"),
+    ):
         for path, payload in [
             ("/ask", {"question": "故障是什么？"}),
             ("/v1/chat/completions", {"messages": [{"role": "user", "content": "故障是什么？"}]}),

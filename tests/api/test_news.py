@@ -13,8 +13,6 @@ from qa.api.app import create_app
 from qa.embedders.hashing import HashEmbedder
 from qa.eval.dated_corpus import build_corpus
 from qa.eval.news_pages import DEFAULT_PAGES, load_pages, to_record
-from qa.indexing.build import build_index
-from qa.settings import Settings
 
 PAGES = Path(__file__).resolve().parents[2] / DEFAULT_PAGES
 pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason=f"the news pages are not at {PAGES}")
@@ -22,14 +20,14 @@ APPOINTMENT = "国务院任命谁为国家药品监督管理局局长？"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory, tokenizer):
+def client(tmp_path_factory: pytest.TempPathFactory, tokenizer, index_store):
     root = tmp_path_factory.mktemp("news")
     articles, _ = build_corpus(load_pages(PAGES))
     (root / "corpus").mkdir()
     lines = [json.dumps(to_record(a), ensure_ascii=False) for a in articles]
     (root / "corpus" / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    build_index(root / "corpus", root / "index", HashEmbedder(), tokenizer)
-    settings = Settings(index_dir=root / "index", corpus_dir=root / "corpus", model="hash-test", reload_interval=0)
+    index_store.build(root / "corpus", root / "index", HashEmbedder(), tokenizer)
+    settings = index_store.settings(root / "index", corpus_dir=root / "corpus", model="hash-test", reload_interval=0)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield client
 

@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from qa.api.app import create_app
 from qa.chat.generator import NO_ANSWER_TEXT
-from qa.settings import Settings
 from qa.testing.samples import RONG_TITLE
 
 pytestmark = pytest.mark.model
@@ -18,8 +17,9 @@ HISTORY = [{"role": "user", "content": DONATION}, {"role": "assistant", "content
 
 
 @pytest.fixture(scope="module")
-def client(followup_index_dir: Path, model):
-    settings = Settings(index_dir=followup_index_dir, chat_model_name="newsqa-test")
+def client(followup_index_dir: Path, model, index_store):
+    index_store.publish(followup_index_dir, model.name)
+    settings = index_store.settings(followup_index_dir, chat_model_name="newsqa-test")
     with TestClient(create_app(settings, embedder=model)) as client:
         yield client
 
@@ -181,8 +181,8 @@ def test_malformed_json_is_422_in_openai_shape(client):
     assert response.status_code == 422 and "JSON" in response.json()["error"]["message"]
 
 
-def test_without_an_index_chat_is_503_in_openai_shape(tmp_path: Path, model):
-    with TestClient(create_app(Settings(index_dir=tmp_path), embedder=model)) as client:
+def test_without_an_index_chat_is_503_in_openai_shape(tmp_path: Path, model, index_store):
+    with TestClient(create_app(index_store.settings(tmp_path), embedder=model)) as client:
         response = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "你好"}]})
         assert response.status_code == 503
         error = response.json()["error"]

@@ -24,6 +24,7 @@ def health(state: StateDep) -> HealthOut:
             model=settings.model,
             built_at=None,
             version=None,
+            store=settings.index_store,
             worker_pid=os.getpid(),
             problem=problem,
         )
@@ -35,6 +36,7 @@ def health(state: StateDep) -> HealthOut:
         model=manifest.get("model", settings.model),
         built_at=manifest.get("built_at"),
         version=manifest.get("version"),
+        store=settings.index_store,
         worker_pid=os.getpid(),
         problem=problem,
     )

@@ -199,6 +199,7 @@ class HealthOut(BaseModel):
     model: str
     built_at: str | None
     version: str | None
+    store: str = Field("faiss", description="Where the versions are served from: 'faiss' (files) or 'milvus'.")
     worker_pid: int | None = Field(None, description="Process id of the server worker that answered (QA_WORKERS).")
     problem: str | None = Field(
         None, description="Why the index on disk is not (or not all) being served, e.g. a damaged new version."
