@@ -20,6 +20,9 @@ from fastapi import FastAPI
 from qa.api.app import create_app
 from qa.api.connections import protocol
 from qa.api.routes.admin import token_problem
+from qa.errors import IndexStoreError
+from qa.index.milvus.client import is_local
+from qa.index.stores import open_store
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -88,12 +91,28 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         settings = Settings(**{**_explicit(defaults), "host": args.host, "port": args.port, "workers": args.workers})
     except ValueError as exc:  # a pydantic ValidationError names the field and the value
         parser.error(str(exc))
-    problem = token_problem(settings)
+    problem = token_problem(settings) or store_problem(settings)
     if problem is not None:
         parser.error(problem)
     logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
     run(settings)  # QA_WORKERS processes
     return 0
+
+
+def store_problem(settings: Settings) -> str | None:
+    """Why the index store cannot serve, found before any worker starts (None: it can)."""
+    if settings.index_store != "milvus":
+        return None
+    if is_local(settings.milvus_uri) and settings.workers > 1:
+        return (
+            f"QA_WORKERS={settings.workers} with the Milvus Lite file {settings.milvus_uri!r}: Milvus Lite serves one "
+            "process per file; run `milvus-lite server` (or Milvus) and set QA_MILVUS_URI to its http:// address"
+        )
+    try:
+        open_store(settings)  # connects, so an unreachable or wrong address is reported now
+    except IndexStoreError as exc:
+        return str(exc)
+    return None
 
 
 def _explicit(settings: Settings) -> dict[str, object]:

@@ -19,18 +19,18 @@ def is_local(uri: str) -> bool:
     return not uri.startswith(REMOTE_SCHEMES)
 
 
-def connect(uri: str, token: str = "") -> Any:
+def connect(uri: str, token: str = "", timeout: float = CONNECT_TIMEOUT) -> Any:
     """The ``MilvusClient`` for ``uri``, shared by everything in this process (Milvus Lite opens a file once)."""
     key = (uri, token)
     with _lock:
         client = _clients.get(key)
         if client is None:
-            client = _open(uri, token)
+            client = _open(uri, token, timeout)
             _clients[key] = client
         return client
 
 
-def _open(uri: str, token: str) -> Any:
+def _open(uri: str, token: str, timeout: float) -> Any:
     from pymilvus import MilvusClient
 
     # pymilvus logs every failed call with its traceback (set up by its import); our errors say it in one line.
@@ -49,21 +49,21 @@ def _open(uri: str, token: str) -> Any:
         except OSError as exc:
             raise IndexStoreError(f"cannot create the folder of the Milvus Lite file {uri!r}: {exc}") from exc
     try:
-        client = MilvusClient(uri=uri, token=token, timeout=CONNECT_TIMEOUT)
+        client = MilvusClient(uri=uri, token=token, timeout=timeout)
         client.list_collections()  # proves the connection
     except Exception as exc:
-        raise IndexStoreError(_reason(uri, exc)) from exc
+        raise IndexStoreError(_reason(uri, exc, timeout)) from exc
     return client
 
 
-def _reason(uri: str, exc: Exception) -> str:
+def _reason(uri: str, exc: Exception, timeout: float) -> str:
     if is_local(uri):
         return (
             f"cannot open the Milvus Lite file {uri!r} ({_message(exc)}): Milvus Lite serves one process per "
             "file, so another server or build may have it open; for several processes run "
             f"`milvus-lite server --data-dir {uri}` and set QA_MILVUS_URI=http://127.0.0.1:19530"
         )
-    return f"cannot connect to Milvus at {uri!r} within {CONNECT_TIMEOUT:.0f} s ({_message(exc)}): is it running?"
+    return f"cannot connect to Milvus at {uri!r} within {timeout:g} s ({_message(exc)}): is it running?"
 
 
 def _message(exc: Exception) -> str:
