@@ -111,6 +111,15 @@ def ensure_meta(client: Any, alias: str) -> str:
     return name
 
 
+def ensure_loaded(client: Any, name: str) -> None:
+    """Load a collection into memory if it is not (Milvus Lite starts with every collection released; a Milvus
+    server keeps them loaded once loaded). Loading a loaded collection is a no-op."""
+    from pymilvus.client.types import LoadState
+
+    if client.get_load_state(name).get("state") != LoadState.Loaded:
+        client.load_collection(name)
+
+
 def _pad_index(client: Any) -> Any:
     params = client.prepare_index_params()
     params.add_index(field_name="pad", index_type="FLAT", metric_type="IP")

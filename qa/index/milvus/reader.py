@@ -20,6 +20,9 @@ from qa.models import Article, Chunk
 def load_published(client: Any, alias: str, name: str, model: str | None) -> IndexData:
     """Version ``name``: ``IndexIncompatible`` for another model or format, ``IndexStoreError`` when damaged."""
     meta = layout.meta_name(alias)
+    if not client.has_collection(meta):
+        raise IndexStoreError(f"index version {name} is not in Milvus (nothing was published under {alias!r})")
+    layout.ensure_loaded(client, meta)
     record = read_small(client, meta, f"version/{name}")
     if record is None:
         raise IndexStoreError(f"index version {name} is not in Milvus (removed, or never published whole)")
@@ -28,6 +31,8 @@ def load_published(client: Any, alias: str, name: str, model: str | None) -> Ind
     generation, seq = record["generation"], int(record["seq"])
     chunks_name = layout.chunks_name(alias, generation)
     try:
+        layout.ensure_loaded(client, chunks_name)
+        layout.ensure_loaded(client, layout.articles_name(alias, generation))
         rows, chunks = _chunks(client, chunks_name, seq)
         articles = _articles(client, layout.articles_name(alias, generation), seq)
         words = read_large(client, meta, f"words/{name}", record["words"])
@@ -38,11 +43,17 @@ def load_published(client: Any, alias: str, name: str, model: str | None) -> Ind
         raise IndexStoreError(f"index version {name} cannot be read from Milvus ({_line(exc)})") from exc
     _check(name, manifest, articles, chunks)
     dimension = int(manifest["dimension"])
+    dense, sparse = MilvusDense(client, chunks_name, seq, rows, dimension), MilvusSparse(client, chunks_name, seq, rows)
+    # The first search of a loaded collection builds its in-memory indexes (a second in Milvus Lite): do it now,
+    # before the version is served, not in a reader's request.
+    dense.search(np.full(dimension, dimension**-0.5, dtype=np.float32), 1)
+    if chunks:
+        sparse.search(chunks[0].text[:8].split() or ["的"], 1)
     return IndexData(
         articles,
         chunks,
-        MilvusDense(client, chunks_name, seq, rows, dimension),
-        MilvusSparse(client, chunks_name, seq, rows),
+        dense,
+        sparse,
         manifest,
         words,
         stories=StoryCopies([tuple(g) for g in groups]) if groups is not None else None,

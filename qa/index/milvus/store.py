@@ -55,7 +55,7 @@ class MilvusStore:
         return pointer.version
 
     def versions(self) -> list[str]:
-        if not self.client.has_collection(self.meta):
+        if not self.publisher.meta_ready():
             return []
         prefix = "version/"
         return [key[len(prefix) :] for key in keys_with_prefix(self.client, self.meta, prefix)]

@@ -125,6 +125,16 @@ class Publisher:
         self.alias = alias
         self.flat_max = flat_max
         self.meta = layout.meta_name(alias)
+        self._meta_loaded = False
+
+    def meta_ready(self) -> bool:
+        """Whether the meta collection exists (after a first publish), loaded for reading."""
+        if not self._meta_loaded:
+            if not self.client.has_collection(self.meta):
+                return False
+            layout.ensure_loaded(self.client, self.meta)
+            self._meta_loaded = True
+        return True
 
     def served_generation(self) -> str | None:
         """The generation the alias names, or None before the first publish."""
@@ -136,6 +146,8 @@ class Publisher:
         return collection[len(prefix) :] if collection.startswith(prefix) else None
 
     def pointer(self, generation: str) -> Pointer | None:
+        if not self.meta_ready():
+            return None
         value = read_small(self.client, self.meta, f"current/{generation}")
         return Pointer(**value) if value else None
 
@@ -147,6 +159,7 @@ class Publisher:
         if not name:
             raise IndexStoreError("only a version written to the index folder can be published (it has no name)")
         layout.ensure_meta(self.client, self.alias)
+        self.meta_ready()
         rows = ChunkRows(data, terms)
         generation = self.served_generation()
         pointer = self.pointer(generation) if generation else None
@@ -183,6 +196,7 @@ class Publisher:
         rows.all_vectors()
         self._insert(chunks_name, rows.rows(list(range(len(rows.chunks))), 0, 0))
         next_article_row = self._insert_articles(generation, list(data.articles.values()), 0, 0)
+        self._flush(chunks_name, layout.articles_name(self.alias, generation))
         self._describe(name, generation, 0, data)
         write_small(
             self.client,
@@ -201,6 +215,8 @@ class Publisher:
         chunks_name = layout.chunks_name(self.alias, generation)
         articles_name = layout.articles_name(self.alias, generation)
         seq = pointer.seq
+        layout.ensure_loaded(self.client, chunks_name)
+        layout.ensure_loaded(self.client, articles_name)
         self._roll_back(chunks_name, seq)
         self._roll_back(articles_name, seq)
         alive = self._alive(chunks_name, seq)
@@ -219,6 +235,7 @@ class Publisher:
                 new_articles.append(article)
         next_article_row = self._insert_articles(generation, new_articles, pointer.next_article_row, born)
         self._kill(articles_name, [row for group in alive_articles.values() for row in group], born)
+        self._flush(chunks_name, articles_name)
         self._describe(name, generation, born, data)
         write_small(  # the switch
             self.client,
@@ -234,6 +251,11 @@ class Publisher:
             len(new_articles),
         )
         return True
+
+    def _flush(self, *collections: str) -> None:
+        """Seal what was written, so it is searched through its index rather than scanned (and durable)."""
+        for collection in collections:
+            self.client.flush(collection)
 
     def _describe(self, name: str, generation: str, seq: int, data: IndexData) -> None:
         words = write_large(self.client, self.meta, f"words/{name}", data.words)
