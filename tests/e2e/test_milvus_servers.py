@@ -78,3 +78,16 @@ def test_a_rebuild_switches_both_servers_with_no_failed_request(servers):
     assert on_a.requests > 10 and on_b.requests > 10
     for clients in (on_a, on_b):
         assert all(seen[-1] == version for seen in clients.versions)
+
+
+def test_a_milvus_lite_file_built_by_one_process_is_served_by_the_next(tmp_path_factory: pytest.TempPathFactory):
+    # `make run` with QA_INDEX_STORE=milvus and a file: build_index.py publishes and exits, the server opens the file.
+    root = tmp_path_factory.mktemp("milvus-file")
+    corpus = root / "corpus"
+    shutil.copy(SAMPLE_PAGE, corpus.mkdir() or corpus / SAMPLE_PAGE.name)
+    settings = {"model": "hash-test", "index_store": "milvus", "milvus_uri": str(root / "milvus.db")}
+    with start_server(root / "index", corpus=corpus, build=True, log=root / "server.log", **settings) as server:
+        health = httpx.get(f"{server.base}/health").json()
+        assert health["store"] == "milvus" and health["articles"] == 4
+        body = httpx.post(f"{server.base}/ask", json={"question": "荣氏家族向江南大学捐资多少？"}, timeout=30).json()
+        assert "1.1亿元" in body["answer"]
