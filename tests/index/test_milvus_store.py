@@ -12,7 +12,7 @@ import pytest
 from qa.api.reloader import IndexReloader, ServedIndex
 from qa.embedders.hashing import HashEmbedder
 from qa.errors import IndexIncompatible, IndexStoreError
-from qa.index.milvus import layout
+from qa.index.milvus import layout, reader
 from qa.index.milvus.client import connect
 from qa.index.milvus.store import MilvusStore
 from qa.index.milvus.writer import Publisher
@@ -211,3 +211,29 @@ def test_a_milvus_lite_file_another_process_holds_is_a_clear_error(tmp_path: Pat
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_server_reads_only_what_changed_since_the_version_it_serves(setup, tokenizer, monkeypatch):
+    corpus, index, store = setup
+    first = build(setup, tokenizer)
+    server = MilvusStore(store.client, store.alias)  # another process's view: its own memory of loads
+    assert len(server.load(first.version, MODEL).chunks) == len(load_index(index, MODEL).chunks)
+    write_jsonl(corpus / "today.jsonl", [article(900), article(901)])
+    build(setup, tokenizer)
+    write_jsonl(corpus / "today.jsonl", [article(900)])  # 901 removed again
+    third = build(setup, tokenizer)
+    read: list[str] = []
+    real = reader.iterate
+
+    def counted(client, collection, expression, fields, batch=1000):
+        for rows in real(client, collection, expression, fields, batch):
+            read.extend(str(row.get("row", row.get("fp"))) for row in rows)
+            yield rows
+
+    monkeypatch.setattr(reader, "iterate", counted)
+    served, folder = server.load(third.version, MODEL), load_index(index, MODEL)
+    assert served.articles == folder.articles and sorted(c.id for c in served.chunks) == sorted(
+        c.id for c in folder.chunks
+    )
+    assert 0 < len(read) <= 10  # the new article's rows (and none of the unchanged ones)
+    assert "gen-00901" not in served.articles and "gen-00900" in served.articles

@@ -1,5 +1,11 @@
-"""Load one published version from Milvus: records into memory, searches left in Milvus."""
+"""Load one published version from Milvus: records into memory, searches left in Milvus.
 
+A server loads each new version as it is published. When the new one is a later version of the same
+generation as the one it serves (an incremental publish), only the rows born or removed in between
+are read (``Loaded``, the state kept from the previous load); otherwise every row.
+"""
+
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +22,22 @@ from qa.index.milvus.writer import iterate
 from qa.index.store import IndexData, check_compatible
 from qa.models import Article, Chunk
 
+READ_BATCH = 16_000  # rows per query page: Milvus Lite filters the whole collection for each page
 
-def load_published(client: Any, alias: str, name: str, model: str | None) -> IndexData:
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a load read, kept for the next one: rows by Milvus row number, articles by fingerprint."""
+
+    generation: str
+    seq: int
+    chunks: dict[int, Chunk]
+    articles: dict[str, tuple[int, Article]]  # fingerprint -> (first row, article)
+
+
+def load_published(
+    client: Any, alias: str, name: str, model: str | None, previous: Loaded | None = None
+) -> tuple[IndexData, Loaded]:
     """Version ``name``: ``IndexIncompatible`` for another model or format, ``IndexStoreError`` when damaged."""
     meta = layout.meta_name(alias)
     if not client.has_collection(meta):
@@ -29,19 +49,34 @@ def load_published(client: Any, alias: str, name: str, model: str | None) -> Ind
     manifest = record["manifest"]
     check_compatible(manifest, model, Path(name))
     generation, seq = record["generation"], int(record["seq"])
-    chunks_name = layout.chunks_name(alias, generation)
+    chunks_name, articles_name = layout.chunks_name(alias, generation), layout.articles_name(alias, generation)
+    if previous is not None and (previous.generation != generation or previous.seq > seq):
+        previous = None
     try:
         layout.ensure_loaded(client, chunks_name)
-        layout.ensure_loaded(client, layout.articles_name(alias, generation))
-        rows, chunks = _chunks(client, chunks_name, seq)
-        articles = _articles(client, layout.articles_name(alias, generation), seq)
+        layout.ensure_loaded(client, articles_name)
+        loaded = Loaded(
+            generation,
+            seq,
+            _chunks(client, chunks_name, seq, previous),
+            _articles(client, articles_name, seq, previous),
+        )
         words = read_large(client, meta, f"words/{name}", record["words"])
         groups = read_large(client, meta, f"stories/{name}", record["stories"])
     except IndexStoreError:
         raise
     except Exception as exc:
         raise IndexStoreError(f"index version {name} cannot be read from Milvus ({_line(exc)})") from exc
-    _check(name, manifest, articles, chunks)
+    rows = np.fromiter(sorted(loaded.chunks), dtype=np.int64, count=len(loaded.chunks))
+    chunks = [loaded.chunks[row] for row in rows.tolist()]
+    articles = {article.id: article for _, article in sorted(loaded.articles.values(), key=lambda item: item[0])}
+    try:
+        _check(name, manifest, articles, chunks)
+    except IndexStoreError:
+        if previous is None:
+            raise
+        # Rows removed since the last load may have been pruned meanwhile (a server far behind): read all.
+        return load_published(client, alias, name, model)
     dimension = int(manifest["dimension"])
     dense, sparse = MilvusDense(client, chunks_name, seq, rows, dimension), MilvusSparse(client, chunks_name, seq, rows)
     # The first search of a loaded collection builds its in-memory indexes (a second in Milvus Lite): do it now,
@@ -49,41 +84,48 @@ def load_published(client: Any, alias: str, name: str, model: str | None) -> Ind
     dense.search(np.full(dimension, dimension**-0.5, dtype=np.float32), 1)
     if chunks:
         sparse.search(chunks[0].text[:8].split() or ["的"], 1)
-    return IndexData(
-        articles,
-        chunks,
-        dense,
-        sparse,
-        manifest,
-        words,
-        stories=StoryCopies([tuple(g) for g in groups]) if groups is not None else None,
-    )
+    stories = StoryCopies([tuple(g) for g in groups]) if groups is not None else None
+    return IndexData(articles, chunks, dense, sparse, manifest, words, stories=stories), loaded
 
 
-def _chunks(client: Any, collection: str, seq: int) -> tuple[np.ndarray, list[Chunk]]:
-    found = [
-        (row["row"], row["record"])
-        for batch in iterate(client, collection, visible(seq), ["row", "record"])
-        for row in batch
-    ]
-    found.sort()
-    rows = np.fromiter((row for row, _ in found), dtype=np.int64, count=len(found))
-    return rows, [Chunk.from_dict(orjson.loads(record)) for _, record in found]
+def _changes(seq: int, previous: Loaded | None) -> tuple[str, str | None]:
+    """Filters of the rows to add and (after ``previous``) the rows to drop, for version ``seq``."""
+    if previous is None:
+        return visible(seq), None
+    old = previous.seq
+    return f"born > {old} and {visible(seq)}", f"died > {old} and died <= {seq}"
 
 
-def _articles(client: Any, collection: str, seq: int) -> dict[str, Article]:
+def _chunks(client: Any, collection: str, seq: int, previous: Loaded | None) -> dict[int, Chunk]:
+    added, dropped = _changes(seq, previous)
+    chunks = dict(previous.chunks) if previous is not None else {}
+    if dropped is not None:
+        for batch in iterate(client, collection, dropped, ["row"], READ_BATCH):
+            for row in batch:
+                chunks.pop(row["row"], None)
+    for batch in iterate(client, collection, added, ["row", "record"], READ_BATCH):
+        for row in batch:
+            chunks[row["row"]] = Chunk.from_dict(orjson.loads(row["record"]))
+    return chunks
+
+
+def _articles(client: Any, collection: str, seq: int, previous: Loaded | None) -> dict[str, tuple[int, Article]]:
+    added, dropped = _changes(seq, previous)
+    articles = dict(previous.articles) if previous is not None else {}
+    if dropped is not None:
+        for batch in iterate(client, collection, dropped, ["fp"], READ_BATCH):
+            for row in batch:
+                articles.pop(row["fp"], None)
     parts: dict[str, list[tuple[int, int, str]]] = {}
-    for batch in iterate(client, collection, visible(seq), ["row", "fp", "part", "data"]):
+    for batch in iterate(client, collection, added, ["row", "fp", "part", "data"], READ_BATCH):
         for row in batch:
             parts.setdefault(row["fp"], []).append((row["row"], row["part"], row["data"]))
-    articles = []
-    for pieces in parts.values():
+    for fp, pieces in parts.items():
         pieces.sort()
         if [part for _, part, _ in pieces] != list(range(len(pieces))):
             raise IndexStoreError(f"an article record in {collection} has missing parts")
-        articles.append((pieces[0][0], Article.from_dict(orjson.loads("".join(data for _, _, data in pieces)))))
-    articles.sort(key=lambda item: item[0])
-    return {article.id: article for _, article in articles}
+        articles[fp] = (pieces[0][0], Article.from_dict(orjson.loads("".join(data for _, _, data in pieces))))
+    return articles
 
 
 def _check(name: str, manifest: dict[str, Any], articles: dict[str, Article], chunks: list[Chunk]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from qa.errors import IndexNotReady, IndexStoreError
 from qa.index.milvus import layout
 from qa.index.milvus.client import connect
-from qa.index.milvus.reader import load_published
+from qa.index.milvus.reader import Loaded, load_published
 from qa.index.milvus.records import delete_large, keys_with_prefix, read_small
 from qa.index.milvus.writer import Publisher
 from qa.index.store import IndexData
@@ -30,6 +30,7 @@ class MilvusStore:
         self.keep = keep
         self.publisher = Publisher(client, alias, flat_max)
         self.meta = layout.meta_name(alias)
+        self._loaded: Loaded | None = None  # what the last load read (the reloader loads one version at a time)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "MilvusStore":
@@ -68,7 +69,9 @@ class MilvusStore:
             return None
 
     def load(self, name: str, model: str | None) -> IndexData:
-        return load_published(self.client, self.alias, name, model)
+        """Version ``name``; after an incremental publish, reading only the rows that changed since the last load."""
+        data, self._loaded = load_published(self.client, self.alias, name, model, self._loaded)
+        return data
 
     def publish(self, data: IndexData, terms: TermCounts, *, full: bool = False) -> str:
         """Publish a version a build wrote and serve it; then drop what no kept version needs."""

@@ -324,9 +324,9 @@ class Publisher:
                 self.client.upsert(collection, [dict(row) for row in full])
 
 
-def iterate(client: Any, collection: str, expression: str, fields: list[str]) -> Any:
+def iterate(client: Any, collection: str, expression: str, fields: list[str], batch: int = BATCH) -> Any:
     """Batches of the rows matching ``expression`` (a query iterator: no result-size limit)."""
-    iterator = client.query_iterator(collection, batch_size=BATCH, filter=expression, output_fields=fields)
+    iterator = client.query_iterator(collection, batch_size=batch, filter=expression, output_fields=fields)
     try:
         while batch := iterator.next():
             yield batch
