@@ -23,7 +23,7 @@ CHILD = """
 import sys, time
 from pathlib import Path
 import qa.indexing.build
-import qa.index.store as store
+import qa.indexing.publish
 from qa.embedders.hashing import HashEmbedder
 from qa.index.dense import DenseIndex
 from qa.text.segmentation import Tokenizer
@@ -49,7 +49,7 @@ if phase == "writing":  # the new version's folder is half written
         stop("WRITING")
     DenseIndex.save = slow_save
 if phase == "switching":  # the new version is complete but not current yet
-    store.set_current = lambda root, version: stop("SWITCHING")
+    qa.indexing.publish.set_current = lambda root, version: stop("SWITCHING")
 import qa.indexing.vectors
 qa.indexing.vectors.EMBED_BATCH = 32
 qa.indexing.build.build_index(corpus, index, Embedder(), Tokenizer())
