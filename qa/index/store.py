@@ -249,18 +249,23 @@ def load_version(version_dir: Path, model: str | None = None, mmap: bool = False
             f"keyword index {sparse.documents} documents"
         )
     by_id = {a.id: a for a in articles}
+    check_citations(version_dir.name, by_id, chunks)
+    words = _read_part(version_dir, WORDS, read_words_file)
+    stories = _read_part(version_dir, "copies.json", lambda p: StoryCopies.load(p.parent))
+    return IndexData(by_id, chunks, dense, sparse, manifest, words, stories=stories)
+
+
+def check_citations(name: str, articles: dict[str, Article], chunks: list[Chunk]) -> None:
+    """Every citation must point into an article it can show: each chunk is its article's text at its offsets."""
     bodies: dict[str, str] = {}
-    for chunk in chunks:  # every citation must point into an article it can show
-        article = by_id.get(chunk.article_id)
+    for chunk in chunks:
+        article = articles.get(chunk.article_id)
         if article is not None and chunk.article_id not in bodies:
             bodies[chunk.article_id] = article.body
         if article is None or bodies[chunk.article_id][chunk.start : chunk.end] != chunk.text:
             raise IndexStoreError(
-                f"index version {version_dir.name} is inconsistent: chunk {chunk.id!r} does not match its article"
+                f"index version {name} is inconsistent: chunk {chunk.id!r} does not match its article"
             )
-    words = _read_part(version_dir, WORDS, read_words_file)
-    stories = _read_part(version_dir, "copies.json", lambda p: StoryCopies.load(p.parent))
-    return IndexData(by_id, chunks, dense, sparse, manifest, words, stories=stories)
 
 
 def load_index(index_root: Path, model: str | None = None) -> IndexData:

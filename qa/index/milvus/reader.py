@@ -5,6 +5,7 @@ generation as the one it serves (an incremental publish), only the rows born or 
 are read (``Loaded``, the state kept from the previous load); otherwise every row.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from qa.index.milvus.layout import visible
 from qa.index.milvus.records import read_large, read_small
 from qa.index.milvus.search import MilvusDense, MilvusSparse
 from qa.index.milvus.writer import iterate
-from qa.index.store import IndexData, check_compatible
+from qa.index.store import IndexData, check_citations, check_compatible
 from qa.models import Article, Chunk
 
 READ_BATCH = 16_000  # rows per query page: Milvus Lite filters the whole collection for each page
@@ -96,16 +97,19 @@ def _changes(seq: int, previous: Loaded | None) -> tuple[str, str | None]:
     return f"born > {old} and {visible(seq)}", f"died > {old} and died <= {seq}"
 
 
+def _rows(client: Any, collection: str, expression: str, fields: list[str]) -> Iterator[dict[str, Any]]:
+    for batch in iterate(client, collection, expression, fields, READ_BATCH):
+        yield from batch
+
+
 def _chunks(client: Any, collection: str, seq: int, previous: Loaded | None) -> dict[int, Chunk]:
     added, dropped = _changes(seq, previous)
     chunks = dict(previous.chunks) if previous is not None else {}
     if dropped is not None:
-        for batch in iterate(client, collection, dropped, ["row"], READ_BATCH):
-            for row in batch:
-                chunks.pop(row["row"], None)
-    for batch in iterate(client, collection, added, ["row", "record"], READ_BATCH):
-        for row in batch:
-            chunks[row["row"]] = Chunk.from_dict(orjson.loads(row["record"]))
+        for row in _rows(client, collection, dropped, ["row"]):
+            chunks.pop(row["row"], None)
+    for row in _rows(client, collection, added, ["row", "record"]):
+        chunks[row["row"]] = Chunk.from_dict(orjson.loads(row["record"]))
     return chunks
 
 
@@ -113,13 +117,11 @@ def _articles(client: Any, collection: str, seq: int, previous: Loaded | None) -
     added, dropped = _changes(seq, previous)
     articles = dict(previous.articles) if previous is not None else {}
     if dropped is not None:
-        for batch in iterate(client, collection, dropped, ["fp"], READ_BATCH):
-            for row in batch:
-                articles.pop(row["fp"], None)
+        for row in _rows(client, collection, dropped, ["fp"]):
+            articles.pop(row["fp"], None)
     parts: dict[str, list[tuple[int, int, str]]] = {}
-    for batch in iterate(client, collection, added, ["row", "fp", "part", "data"], READ_BATCH):
-        for row in batch:
-            parts.setdefault(row["fp"], []).append((row["row"], row["part"], row["data"]))
+    for row in _rows(client, collection, added, ["row", "fp", "part", "data"]):
+        parts.setdefault(row["fp"], []).append((row["row"], row["part"], row["data"]))
     for fp, pieces in parts.items():
         pieces.sort()
         if [part for _, part, _ in pieces] != list(range(len(pieces))):
@@ -135,15 +137,7 @@ def _check(name: str, manifest: dict[str, Any], articles: dict[str, Article], ch
             f"index version {name} is inconsistent: manifest says {manifest.get('articles')} articles, "
             f"{manifest.get('chunks')} chunks; Milvus holds {len(articles)}, {len(chunks)}"
         )
-    bodies: dict[str, str] = {}
-    for chunk in chunks:
-        article = articles.get(chunk.article_id)
-        if article is not None and chunk.article_id not in bodies:
-            bodies[chunk.article_id] = article.body
-        if article is None or bodies[chunk.article_id][chunk.start : chunk.end] != chunk.text:
-            raise IndexStoreError(
-                f"index version {name} is inconsistent: chunk {chunk.id!r} does not match its article"
-            )
+    check_citations(name, articles, chunks)
 
 
 def _line(exc: Exception) -> str:
