@@ -6,6 +6,8 @@ First, the parse table (``qa/eval/pages.py``): how the parsers read the real new
 Then builds a temporary index of the file's passages (one article each) with the configured model and
 chunking settings (``QA_CHUNK_SIZE`` etc.), and asks every question three ways: BM25 only, dense
 only and the full hybrid pipeline. Chunk vectors are cached between runs (``--cache-dir``).
+``--store milvus`` asks them against the version published to Milvus Lite and loaded back from there;
+``--compare-stores`` against both stores of one build (``qa.eval.stores``).
 """
 
 import argparse
@@ -15,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from qa.answering.judge import Judge
@@ -28,8 +31,10 @@ from qa.eval.answerability import EvalCorpus, collect, full_corpus, half_corpora
 from qa.eval.judge_report import report_answerability
 from qa.eval.pages import DEFAULT_PAGES, render_parse_table, score_pages
 from qa.eval.report import render_table
-from qa.eval.runner import build_eval_index, evaluate
+from qa.eval.runner import ModeResult, build_eval_index, evaluate
 from qa.eval.squad import DEFAULT_OUT_OF_CORPUS, EvalSet, load_out_of_corpus, load_squad
+from qa.eval.stores import STORES, compare, comparison_records, load_served, milvus_lite, render_comparison
+from qa.index.store import IndexData
 from qa.settings import Settings
 from qa.text.segmentation import Tokenizer, term_weight
 
@@ -61,6 +66,18 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="chunk vector cache (%(default)s)")
     parser.add_argument("--no-cache", action="store_true", help="embed every chunk afresh")
     parser.add_argument(
+        "--store",
+        choices=STORES,
+        default=None,
+        help="where the questions are searched: faiss (the index folder, the default) or milvus (the version "
+        "published to a Milvus Lite file and loaded back, qa/eval/stores.py)",
+    )
+    parser.add_argument(
+        "--compare-stores",
+        action="store_true",
+        help="ask every question against both stores of one build: figures and agreement per mode",
+    )
+    parser.add_argument(
         "--dated", action="store_true", help="dated questions and copies on the news pages instead (qa/eval/dated.py)"
     )
     parser.add_argument("--dump", type=Path, help="write every question's outcome to this JSON Lines file")
@@ -89,6 +106,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
             return status
     if args.limit is not None and args.limit < 1:
         parser.error(f"--limit must be at least 1, got {args.limit}")
+    if args.compare_stores and args.store:
+        parser.error("--compare-stores asks both stores: leave --store out")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
@@ -121,21 +140,38 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
     embedder = embedder_from_settings(settings)
     tokenizer = Tokenizer()
     builder = embedder if args.no_cache else DiskCachedEmbedder(embedder, args.cache_dir)
-    with tempfile.TemporaryDirectory(prefix="qa-eval-") as workdir:
-        data = build_eval_index(evalset, builder, tokenizer, settings.chunk_size, settings.chunk_overlap, Path(workdir))
-    results = []
-    for mode in sorted(args.modes, key=MODE_ORDER.index):
+    modes = sorted(args.modes, key=MODE_ORDER.index)
+
+    def ask(data: IndexData, mode: str) -> ModeResult:
         service = QAService(data, embedder, tokenizer, settings.candidates, mode)
-        results.append(evaluate(service, evalset.questions, out_of_corpus, args.top_k))
+        return evaluate(service, evalset.questions, out_of_corpus, args.top_k)
+
+    with ExitStack() as stack:  # the Milvus Lite file lives in the work folder while questions are asked
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="qa-eval-")))
+        milvus = stack.enter_context(milvus_lite(workdir)) if args.store == "milvus" or args.compare_stores else None
+        data = build_eval_index(
+            evalset, builder, tokenizer, settings.chunk_size, settings.chunk_overlap, workdir, publisher=milvus
+        )
+        served = load_served(milvus, evalset.articles, builder.name) if milvus is not None else data
+        if args.compare_stores:
+            comparisons = [compare(mode, lambda d, m=mode: ask(d, m), data, served) for mode in modes]
+        else:
+            results = [ask(served, mode) for mode in modes]
 
     kinds = {q.kind: sum(1 for o in out_of_corpus if o.kind == q.kind) for q in out_of_corpus}
     print(
         f"{args.squad}: {len(evalset.articles)} passages, {len(data.chunks)} chunks, {len(evalset.questions)} "
         f"questions; out-of-corpus: {', '.join(f'{n} {k}' for k, n in kinds.items()) or 'none'}; "
         f"model {settings.model}, chunk size {settings.chunk_size}, overlap {settings.chunk_overlap}, "
-        f"top_k {args.top_k}"
+        f"top_k {args.top_k}" + ("; store milvus (Milvus Lite)" if args.store == "milvus" else "")
     )
     print()
+    if args.compare_stores:
+        print(render_comparison(comparisons))
+        print(f"\n({time.perf_counter() - started:.0f} s)")
+        if args.dump:
+            _dump(args.dump, comparison_records(comparisons))
+        return 0
     print(render_table(results))
     print()
     records = [record for result in results for record in result.records]
@@ -143,6 +179,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m qa.eval") -> int:
         answerability = _answerability(args, evalset, builder, embedder, tokenizer, settings)
         print()
         print(report_answerability(answerability, settings.min_confidence))
+        if args.store == "milvus":
+            print("\n(the answerability corpora are searched in their index folders: FAISS and bm25s)")
         records.extend({"mode": "answerability", **record} for record in answerability)
     print()
     print(f"({time.perf_counter() - started:.0f} s)")

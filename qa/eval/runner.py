@@ -13,7 +13,7 @@ from qa.eval.metrics import Outcome, Summary, article_ranking, contains_answer, 
 from qa.eval.squad import EvalQuestion, EvalSet, OutOfCorpusQuestion
 from qa.index.store import IndexData, load_index
 from qa.indexing.build import build_index
-from qa.indexing.options import BuildOptions
+from qa.indexing.options import BuildOptions, Publisher
 from qa.models import Article
 
 logger = logging.getLogger(__name__)
@@ -32,9 +32,11 @@ def build_eval_index(
     chunk_size: int,
     chunk_overlap: int,
     workdir: Path,
+    publisher: Publisher | None = None,
 ) -> IndexData:
-    """Index the evaluation articles exactly as ``build_index.py`` indexes a corpus folder."""
-    return build_articles_index(evalset.articles, embedder, tokenizer, chunk_size, chunk_overlap, workdir)
+    """Index the evaluation articles exactly as ``build_index.py`` indexes a corpus folder (and publish the
+    version to ``publisher``, as a build with QA_INDEX_STORE=milvus does)."""
+    return build_articles_index(evalset.articles, embedder, tokenizer, chunk_size, chunk_overlap, workdir, publisher)
 
 
 def build_articles_index(
@@ -44,6 +46,7 @@ def build_articles_index(
     chunk_size: int,
     chunk_overlap: int,
     workdir: Path,
+    publisher: Publisher | None = None,
 ) -> IndexData:
     """Index ``articles`` through the JSON Lines reader, as a corpus folder is; the served records are then the
     given ones whole (with fields the reader does not know yet, such as ``authors`` and ``paper``)."""
@@ -58,12 +61,16 @@ def build_articles_index(
         workdir / "index",
         embedder,
         tokenizer,
-        BuildOptions(chunk_size=chunk_size, chunk_overlap=chunk_overlap),
+        BuildOptions(chunk_size=chunk_size, chunk_overlap=chunk_overlap, publisher=publisher),
     )
     if summary.skipped:
         raise ValueError(f"evaluation articles could not be indexed: {summary.skipped[:3]}")
     logger.info(summary.render())
-    data = load_index(workdir / "index", embedder.name)
+    return with_records(load_index(workdir / "index", embedder.name), articles)
+
+
+def with_records(data: IndexData, articles: list[Article]) -> IndexData:
+    """``data`` serving the given article records whole (their paragraphs as indexed)."""
     for article in articles:
         if article.id in data.articles:
             data.articles[article.id] = replace(article, paragraphs=data.articles[article.id].paragraphs)
@@ -119,6 +126,7 @@ def evaluate(
                 "answers": list(question.answers),
                 "article_id": question.article_id,
                 "rank": outcome.rank,
+                "top": ranking[0] if ranking else None,
                 "hit1": outcome.hit1,
                 "hit3": outcome.hit3,
                 "refused": outcome.refused,

@@ -30,6 +30,20 @@ def connect(uri: str, token: str = "", timeout: float = CONNECT_TIMEOUT) -> Any:
         return client
 
 
+def release(uri: str, token: str = "") -> None:
+    """Close the client of ``uri``; for a Milvus Lite file also stop its in-process server, so the file can be
+    removed (the eval's temporary index). Nothing happens when ``uri`` was never connected."""
+    with _lock:
+        client = _clients.pop((uri, token), None)
+    if client is None:
+        return
+    client.close()
+    if is_local(uri):
+        from milvus_lite.server_manager import server_manager_instance
+
+        server_manager_instance.release_server(uri)
+
+
 def _open(uri: str, token: str, timeout: float) -> Any:
     from pymilvus import MilvusClient
 
