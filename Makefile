@@ -64,7 +64,8 @@ reliability: $(STAMP)
 	$(PY) -m bench.bench_large_file --mb 40
 
 # The parse table of ../shared/eval/news_pages, then answer quality on ../shared/eval/cmrc2018_trial.json
-# (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file, "--pages" for the parse table alone.
+# (docs/EVAL.md); EVAL_ARGS="--squad FILE" for another file, "--pages" for the parse table alone,
+# "--compare-stores --no-pages" for the same questions against the files and Milvus Lite (docs/scaling.md).
 eval: $(STAMP)
 	$(PY) -m qa.eval $(EVAL_ARGS)
 
