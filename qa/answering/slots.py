@@ -44,7 +44,8 @@ _UNIT_WORDS = frozenset(
 )
 _ANY_NUMBER = re.compile(r"\d+\s*[：:比]\s*\d+|" + _NUMBER + r"\s*" + _MEASURE + "?")  # a ratio, or a count
 _LONE_ONE = re.compile(r"一[\u4e00-\u9fff]?")
-_NOT_A_COUNT = re.compile(r"\d{3,4}\s*年.*|[零〇一二三四五六七八九十百千两]+")
+_NOT_A_COUNT = re.compile(r"\d{3,4}\s*年.*|\d{1,2}\s*[月日号]|[零〇一二三四五六七八九十百千两]+")  # 2003年, 3日: dates
+_SCORE = re.compile(r"\d+\s*[:：比]\s*\d+")
 _ORDINAL = re.compile(r"第\s*" + _NUMERAL + r"\s*" + _MEASURE + "?")
 # Two spans joined by one of these are one answer: 2009年9月27日-10月9日, 5至10公里.
 _RANGE = re.compile(r"\s*(?:-|—|–|~|～|起?至|起?到)\s*(?:翌年|次年)?\s*")
@@ -62,10 +63,10 @@ _TIME = re.compile(
 
 _AMOUNT_Q = re.compile(
     r"多少钱|多少(?:万|亿)?(?:元|美元|欧元|英镑|日元|港元)|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
-    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|捐资了?|出资了?|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
+    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|费用?|收费|捐资了?|出资了?|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
 )
 _TIME_Q = re.compile(r"几点|几时|几点钟")
-_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
+_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪[一几]天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
 _PERSON_Q = re.compile(r"谁|哪位|哪一位|什么人|何人|哪个人|叫什么名字|名字是什么|哪名|哪几位|作者是")
 _ORG_Q = re.compile(
     r"(?:哪|哪一|哪个|什么)(?:家|个)?(?:公司|机构|组织|部门|单位|企业|银行|大学|学校|高校|媒体|报纸|球队|俱乐部|"
@@ -130,6 +131,8 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in _DATE.finditer(text)]
     if slot.kind == "time":
         return [m.span() for m in _TIME.finditer(text) if re.search(r"\d|[一二三四五六七八九十]", m.group())]
+    if "比分" in slot.question_text:  # a score: 3:2, 2比1
+        return [m.span() for m in _SCORE.finditer(text)]
     if "第几" in slot.question_text:  # an ordinal: 第3名, 第二位
         return [m.span() for m in _ORDINAL.finditer(text)]
     if slot.unit:
