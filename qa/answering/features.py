@@ -15,8 +15,8 @@ sentence and its article:
 - names: the people, places, organisations, titles and ordinals (第七次) the question names: are
   they in the sentence, in the article? (北京 asked, 天津 reported: another entity);
 - slots (``qa.answering.slots``): the question asks for a typed fact (a number with its unit, a date,
-  a person...) and the sentence holds none of that kind (``slot_unit``: it names the unit or money, 多少名,
-  多少亿元, so a sentence without one surely lacks it); the question names a period (2025年, 全年,
+  a person...) and the sentence holds none of that kind (``slot_unit``: it names the unit, money or a
+  score, 多少名, 多少亿元, 比分, so a sentence without one surely lacks it); the question names a period (2025年, 全年,
   一季度) and the sentence or its article does not.
 
 Computing them reads the chosen sentences and one article: well under a millisecond, plus about
@@ -101,7 +101,7 @@ def evidence(
     values = dict.fromkeys(FEATURES, 0.0)
     values["relevance"] = draft.relevance
     values["slot_typed"] = float(slot.kind is not None)
-    values["slot_unit"] = float(slot.kind == "amount" or slot.unit is not None)
+    values["slot_unit"] = float(slot.strict)
     values["period_named"] = float(bool(slot.periods))
     values["describe"] = float(draft.cues.describe)
     if draft.hits:

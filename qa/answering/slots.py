@@ -45,7 +45,8 @@ _UNIT_WORDS = frozenset(
 _ANY_NUMBER = re.compile(r"\d+\s*[：:比]\s*\d+|" + _NUMBER + r"\s*" + _MEASURE + "?")  # a ratio, or a count
 _LONE_ONE = re.compile(r"一[\u4e00-\u9fff]?")
 _NOT_A_COUNT = re.compile(r"\d{3,4}\s*年.*|\d{1,2}\s*[月日号]|[零〇一二三四五六七八九十百千两]+")  # 2003年, 3日: dates
-_SCORE = re.compile(r"\d+\s*[:：比]\s*\d+")
+_SCORE_Q = "比分"
+_SCORE = re.compile(r"\d+\s*[:：比\-–—]\s*\d+")
 _ORDINAL = re.compile(r"第\s*" + _NUMERAL + r"\s*" + _MEASURE + "?")
 # Two spans joined by one of these are one answer: 2009年9月27日-10月9日, 5至10公里.
 _RANGE = re.compile(r"\s*(?:-|—|–|~|～|起?至|起?到)\s*(?:翌年|次年)?\s*")
@@ -96,6 +97,14 @@ class Slot:
     periods: tuple[str, ...] = ()
     question_text: str = ""
 
+    @property
+    def strict(self) -> bool:
+        """Whether a sentence answering it surely holds a span of a set form: money (多少亿元), a number with the unit
+        named (多少名), a score (比分)."""
+        return (
+            self.kind == "amount" or self.unit is not None or (self.kind == "number" and _SCORE_Q in self.question_text)
+        )
+
     @classmethod
     def of(cls, question: str, cues: Cues | None = None) -> "Slot":
         cues = cues or Cues.of(question)
@@ -131,7 +140,7 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in _DATE.finditer(text)]
     if slot.kind == "time":
         return [m.span() for m in _TIME.finditer(text) if re.search(r"\d|[一二三四五六七八九十]", m.group())]
-    if "比分" in slot.question_text:  # a score: 3:2, 2比1
+    if _SCORE_Q in slot.question_text:  # a score: 3:2, 2比1
         return [m.span() for m in _SCORE.finditer(text)]
     if "第几" in slot.question_text:  # an ordinal: 第3名, 第二位
         return [m.span() for m in _ORDINAL.finditer(text)]
