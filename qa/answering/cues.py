@@ -12,7 +12,7 @@ from dataclasses import dataclass
 _NUMERAL = r"(?:\d[\d,.]*|[一二三四五六七八九十百千万亿两半数几]+)"
 _NUMBER_Q = re.compile(r"多少|几[个位名次年天岁项件种家所座条枚]?|多大|多高|多长|多重|多远|多久|多深|比例|百分之")
 _NUMBER_A = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个位名次年天岁项件种家所座条元米人%％倍]")
-_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|几月|几号|哪个月|日期|时间|年代|朝代")
+_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪[一几]?天|几月|几号|哪个月|日期|时间|年代|朝代")
 _DATE_A = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|世纪|年代|昨天|今天|前天|[春夏秋冬]季|朝")
 # The unit a number question names: 多少公里, 几枚, 多少平方公里. A measure word is one character.
 _UNIT_Q = re.compile(r"(?:多少|几)([\u4e00-\u9fff]{1,2})")

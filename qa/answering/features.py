@@ -4,7 +4,8 @@ Each feature is a number in about [0, 1] that a person can check by reading the 
 sentence and its article:
 
 - coverage: how much of the question (weighted words, character pairs) the sentence repeats, and
-  its article; the heaviest question word the article lacks (a near miss often lacks just one: 伤亡
+  its article; whether the article names the question's subject (the heaviest of its first words:
+  杨昊 in 杨昊为什么加盟贵州人和); the heaviest question word the article lacks (a near miss often lacks just one: 伤亡
   in an article on prices after a quake);
 - retrieval: the dense similarity of the question with the best passage and with the answer's,
   how high each retriever (dense, BM25) put the answer's article (agreement), the passage rank,
@@ -14,7 +15,8 @@ sentence and its article:
 - names: the people, places, organisations, titles and ordinals (第七次) the question names: are
   they in the sentence, in the article? (北京 asked, 天津 reported: another entity);
 - slots (``qa.answering.slots``): the question asks for a typed fact (a number with its unit, a date,
-  a person...) and the sentence holds none of that kind; the question names a period (2025年, 全年,
+  a person...) and the sentence holds none of that kind (``slot_unit``: it names the unit, money or a
+  score, 多少名, 多少亿元, 比分, so a sentence without one surely lacks it); the question names a period (2025年, 全年,
   一季度) and the sentence or its article does not.
 
 Computing them reads the chosen sentences and one article: well under a millisecond, plus about
@@ -37,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "article_words",
     "article_pairs",
     "missing_word",
+    "subject_article",
     "dense_top",
     "dense_answer",
     "dense_rank",
@@ -49,6 +52,7 @@ FEATURES: tuple[str, ...] = (
     "named_article",
     "places_article",
     "slot_typed",
+    "slot_unit",
     "slot_missing",
     "name_missing",
     "slot_unique",
@@ -80,6 +84,15 @@ def _reciprocal(rank: int | None) -> float:
     return 1.0 / rank if rank else 0.0
 
 
+# The question's subject is most often named first (杨昊为什么加盟…, 锦地罗生长的…): the heaviest of its first words.
+SUBJECT_WORDS = 3
+
+
+def _subject(tokens: list[str], weight: Callable[[str], float]) -> str | None:
+    words = [t for t in tokens if len(t) >= 2 and not t.isdigit()][:SUBJECT_WORDS]
+    return max(words, key=weight) if words else None
+
+
 def evidence(
     draft: Draft, articles: dict[str, Article], weight: Callable[[str], float], tagger: EntityTagger | None = None
 ) -> Evidence:
@@ -88,6 +101,7 @@ def evidence(
     values = dict.fromkeys(FEATURES, 0.0)
     values["relevance"] = draft.relevance
     values["slot_typed"] = float(slot.kind is not None)
+    values["slot_unit"] = float(slot.strict)
     values["period_named"] = float(bool(slot.periods))
     values["describe"] = float(draft.cues.describe)
     if draft.hits:
@@ -108,6 +122,8 @@ def evidence(
     heaviest = max(words.values(), default=0.0)
     missing = [w for token, w in words.items() if token not in whole]
     values["missing_word"] = max(missing) / heaviest if missing and heaviest > 0 else 0.0
+    subject = _subject(draft.query.tokens, weight)
+    values["subject_article"] = float(subject is None or subject in whole)
     own = [hit for hit in draft.hits if hit.chunk.article_id == first.article_id]
     if own:
         values["dense_answer"] = max(hit.dense_score for hit in own)
@@ -119,8 +135,14 @@ def evidence(
         values["margin"] = max(0.0, (first.score - max(others)) / first.score)
     spans = fitting_spans(slot, first.text, draft.query.text, tagger) if slot.kind else []
     if slot.kind is not None:
+        # Missing when no chosen sentence of the article holds one (the answer can follow the one naming the topic).
+        missing = not spans and not any(
+            fitting_spans(slot, s.text, draft.query.text, tagger)
+            for s in draft.chosen[1:]
+            if s.article_id == first.article_id
+        )
         # Numbers and dates are found by pattern, reliably; names by tagging, less so: weighed apart.
-        values["name_missing" if slot.kind in NAME_KINDS else "slot_missing"] = float(not spans)
+        values["name_missing" if slot.kind in NAME_KINDS else "slot_missing"] = float(missing)
         values["slot_unique"] = float(len(spans) == 1)
     focus = dict.fromkeys(focus_pairs(draft.query.text.lower()), 1.0)
     values["focus_sentence"] = _share(focus, sentence) if focus else 1.0
@@ -130,6 +152,8 @@ def evidence(
     values["named_article"] = _share(named, whole) if named else 1.0
     places = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger, people=False)), 1.0)
     values["places_article"] = float(all(p in whole for p in places))
-    values["period_sentence"] = period_share(slot, sentence)
+    # A period said once at the head of a paragraph (2025年，…；…) holds for the sentences after it.
+    paragraph_start = article.body.rfind("\n", 0, first.start) + 1
+    values["period_sentence"] = period_share(slot, article.body[paragraph_start : first.start].lower() + sentence)
     values["period_article"] = period_share(slot, whole)
     return Evidence(values, slot, spans)

@@ -77,7 +77,7 @@ class QAService:
             verdict = replace(verdict, refuse=False, reason=None, failed_check=None)
         else:
             answer = self.composer.cite(draft, self.data.articles, refuse=verdict.refuse)
-            answer.short_answer = short_answer(draft, verdict.evidence, answer)
+            answer.short_answer = short_answer(draft, verdict.evidence, answer, self.judge.tagger)
         answer.question = question.strip()
         answer.citations = [self.with_copies(c) for c in answer.citations]
         answer.text = with_dates(answer)

@@ -23,34 +23,39 @@ NAME_KINDS: frozenset[str] = frozenset({"person", "org", "place"})
 
 _NUMERAL = r"(?:\d+(?:[.,]\d+)*|[零〇一二三四五六七八九十百千两]+(?:点[零〇一二三四五六七八九]+)?)"
 _NUMBER = _NUMERAL + r"(?:多|余)?(?:万|亿|万亿)?"
-_CURRENCY = r"(?:元|美元|欧元|英镑|日元|港元|港币|韩元|卢布|人民币|块钱|块)"
+_CURRENCY = r"(?:元|美元|美金|欧元|英镑|日元|港元|港币|韩元|卢布|人民币|块钱|块)"
 _AMOUNT = re.compile(_NUMBER + r"\s*(?:多|余)?(?:万|亿)?" + _CURRENCY)
 _MEASURE = (
     r"(?:%|％|‰|平方公里|平方米|公里|千米|厘米|毫米|公分|公斤|千克|公顷|千瓦时|千瓦|立方米|摄氏度|海里|英里|英尺|"
     r"人次|辆次|架次|吉瓦|兆瓦|光年|小时|分钟|周年|个月|美元|欧元|英镑|日元|"
     r"[个位名次年天岁项件种家所座条枚张只本部辆元米克吨层届场首篇间台架匹头号月日秒分人户株棵亩度股支"
-    r"册级发粒颗片根艘门栋口期集章节季轮局盘杯瓶袋箱斤尺寸里周倍成])"
+    r"册级发粒颗片根艘门栋口期集章节季轮局盘杯瓶袋箱斤尺寸里周倍成类区]"
+    r"|公尺|英寸|呎|吋|哩|\s?(?:GHz|MHz|Hz|kWh|kW|MW|GW|mAh|TB|GB|MB|KB)|(?i:km|cm|mm|kg)(?![A-Za-z])|m(?![A-Za-z]))"
 )
 _MEASURE_CHARS = frozenset(
-    "个位名次年天岁项件种家所座条枚张只本部辆元米克吨倍层届场首篇间台架匹头号月日秒分人户株棵亩度股支份"
+    "个位名次年天岁项件种家所座条枚张只本部辆元米克吨倍层届场首篇间台架匹头号月日秒分人户株棵亩度股支份类区"
 )
+# The same unit written in Latin letters (多少厘米: 2cm).
+_LATIN_UNITS = {"公里": "km", "千米": "km", "厘米": "cm", "毫米": "mm", "公斤": "kg", "千克": "kg", "米": "m"}
 # Units of more than one character a question can name after 多少 (多少公里): kept whole.
 _UNIT_WORDS = frozenset(
     "公里 平方 公顷 千瓦 立方 毫米 厘米 公分 公斤 千克 摄氏 海里 "
     "英里 英尺 人次 辆次 架次 万人 亿人 吉瓦 兆瓦 光年".split()
 )
 _ANY_NUMBER = re.compile(r"\d+\s*[：:比]\s*\d+|" + _NUMBER + r"\s*" + _MEASURE + "?")  # a ratio, or a count
-_LONE_ONE = re.compile(r"[一两][\u4e00-\u9fff]?")
-_NOT_A_COUNT = re.compile(r"\d{3,4}\s*年.*|[零〇一二三四五六七八九十百千两]+")
+_LONE_ONE = re.compile(r"一[\u4e00-\u9fff]?")
+_NOT_A_COUNT = re.compile(r"\d{3,4}\s*年.*|\d{1,2}\s*[月日号]|[零〇一二三四五六七八九十百千两]+")  # 2003年, 3日: dates
+_SCORE_Q = "比分"
+_SCORE = re.compile(r"\d+\s*[:：比\-–—]\s*\d+")
 _ORDINAL = re.compile(r"第\s*" + _NUMERAL + r"\s*" + _MEASURE + "?")
 # Two spans joined by one of these are one answer: 2009年9月27日-10月9日, 5至10公里.
-_RANGE = re.compile(r"\s*(?:-|—|–|~|～|至|到)\s*")
+_RANGE = re.compile(r"\s*(?:-|—|–|~|～|起?至|起?到)\s*(?:翌年|次年)?\s*")
 _YEAR = r"(?:公元前?)?(?:\d{2,4}|[零〇一二三四五六七八九]{4})\s*年"
 _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
 _DATE = re.compile(
-    rf"{_YEAR}(?:\s*{_MONTH}(?:\s*{_DAY})?)?(?:初|底|末|中旬|上旬|下旬)?|{_MONTH}\s*{_DAY}|{_MONTH}(?:初|底|末|中旬|上旬|下旬)?"
-    r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}世纪(?:\d{2}年代)?(?:初|末|中叶)?"
+    rf"\d{{2,4}}\s*年代|(?:\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*(?:-|—|–|~|～|至|到)\s*{_MONTH}|{_YEAR}(?:\s*(?:[（(][^（）()]{{1,12}}[）)]\s*)?{_MONTH}(?:\s*{_DAY})?)?(?:初|底|末|中旬|上旬|下旬)?|{_MONTH}\s*{_DAY}|{_MONTH}(?:初|底|末|中旬|上旬|下旬)?"
+    r"|(?<!年)[春夏秋冬]季|\d{4}-\d{1,2}-\d{1,2}|(?:\d{1,2}|[一二三四五六七八九十]{1,3})世纪(?:\d{2}年代)?(?:初期?|末期?|中叶|中期)?"
 )
 _TIME = re.compile(
     r"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜间|当晚|当天)?\s*(?:\d{1,2}[:：]\d{2}"
@@ -59,10 +64,10 @@ _TIME = re.compile(
 
 _AMOUNT_Q = re.compile(
     r"多少钱|多少(?:万|亿)?(?:元|美元|欧元|英镑|日元|港元)|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
-    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|捐资了?|出资了?|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
+    r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|费用?|收费|捐资了?|出资了?|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
 )
 _TIME_Q = re.compile(r"几点|几时|几点钟")
-_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
+_DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪[一几]天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
 _PERSON_Q = re.compile(r"谁|哪位|哪一位|什么人|何人|哪个人|叫什么名字|名字是什么|哪名|哪几位|作者是")
 _ORG_Q = re.compile(
     r"(?:哪|哪一|哪个|什么)(?:家|个)?(?:公司|机构|组织|部门|单位|企业|银行|大学|学校|高校|媒体|报纸|球队|俱乐部|"
@@ -91,6 +96,14 @@ class Slot:
     unit: str | None = None
     periods: tuple[str, ...] = ()
     question_text: str = ""
+
+    @property
+    def strict(self) -> bool:
+        """Whether a sentence answering it surely holds a span of a set form: money (多少亿元), a number with the unit
+        named (多少名), a score (比分)."""
+        return (
+            self.kind == "amount" or self.unit is not None or (self.kind == "number" and _SCORE_Q in self.question_text)
+        )
 
     @classmethod
     def of(cls, question: str, cues: Cues | None = None) -> "Slot":
@@ -127,22 +140,32 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in _DATE.finditer(text)]
     if slot.kind == "time":
         return [m.span() for m in _TIME.finditer(text) if re.search(r"\d|[一二三四五六七八九十]", m.group())]
+    if _SCORE_Q in slot.question_text:  # a score: 3:2, 2比1
+        return [m.span() for m in _SCORE.finditer(text)]
     if "第几" in slot.question_text:  # an ordinal: 第3名, 第二位
         return [m.span() for m in _ORDINAL.finditer(text)]
     if slot.unit:
+        latin = _LATIN_UNITS.get(slot.unit)
         unit = re.compile(
             r"(?:"
             + _NUMERAL
             + r"\s*(?:-|—|–|~|～|至|到)\s*)?"  # a range: 70-80公里
             + _NUMBER
-            + r"\s*(?:多|余)?"
+            + r"\s*(?:多|余)?(?:"
             + re.escape(slot.unit)
             + r"[\u4e00-\u9fff]?"
+            + (rf"|{latin}(?![A-Za-z])" if latin else "")
+            + ")"
         )
         spans = []
         for m in unit.finditer(text):
+            if m.group().startswith("一") and m.group()[1:].lstrip().startswith(slot.unit):
+                continue  # 在一家公司工作: an article's word, not a count
+            if m.start() > 0 and text[m.start() - 1] == "第":
+                continue  # 第二条: an ordinal, not a count
             # 多少公里 asks for 公里: keep the unit word whole (平方公里 stays whole when asked as 平方).
-            end = m.end() - 1 if not text[m.start() : m.end()].endswith(slot.unit) else m.end()
+            whole = text[m.start() : m.end()]
+            end = m.end() - 1 if not (whole.endswith(slot.unit) or latin and whole.endswith(latin)) else m.end()
             spans.append((m.start(), _extend_unit(text, end, slot.unit)))
         return spans
     # 一种, 一个: an article's word, not a count, unless the question names that unit; 2003年: a date; 三: a word;
@@ -154,6 +177,7 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
         and not _LONE_ONE.fullmatch(m.group())
         and not _NOT_A_COUNT.fullmatch(m.group())
         and not (m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
+        and not (m.end() < len(text) and text[m.end()].isascii() and text[m.end()].isalpha())  # 4x200米
     ]
 
 
@@ -216,14 +240,15 @@ _UNIT_PREFIX = re.compile(
 )
 
 
-def focus_pairs(question: str) -> frozenset[str]:
-    """Character pairs of the words just before and after the question's interrogative: what it asks about."""
+def focus_pairs(question: str, reach: int = FOCUS_CHARS) -> frozenset[str]:
+    """Character pairs of the ``reach`` characters just before and after the question's interrogative: what it
+    asks about."""
     match = _ASKING.search(question)
     if match is None:
         return frozenset()
-    before = re.split(r"[^\u4e00-\u9fffA-Za-z0-9]", question[: match.start()])[-1][-FOCUS_CHARS:]
+    before = re.split(r"[^\u4e00-\u9fffA-Za-z0-9]", question[: match.start()])[-1][-reach:]
     after = _UNIT_PREFIX.sub("", question[match.end() :])
-    after = re.split(r"[^\u4e00-\u9fffA-Za-z0-9]", after)[0][:FOCUS_CHARS]
+    after = re.split(r"[^\u4e00-\u9fffA-Za-z0-9]", after)[0][:reach]
     pairs = set()
     for side in (before, after):
         for i in range(len(side) - 1):

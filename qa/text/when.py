@@ -103,8 +103,16 @@ def warm_up() -> None:
     question_time("昨天", date.today())
 
 
-def _day(text: str) -> date:
-    return datetime.strptime(text[:10], "%Y-%m-%d").date()
+_ISO_DAY = re.compile(r"\s*(\d{1,4})-(\d{1,2})-(\d{1,2})")
+
+
+def _day(text: str) -> date | None:
+    """The day of JioNLP's ``2026-05-03 00:00:00``; years before 1000 come unpadded (``515-01-01``); None if invalid."""
+    match = _ISO_DAY.match(text)
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+    except ValueError:  # year 0, 30 February
+        return None
 
 
 def _shift_year(day: date, years: int) -> date:
@@ -130,6 +138,8 @@ def _jionlp_ranges(question: str, today: date) -> list[tuple[int, int, DateRange
             continue
         start = today if bounds[0] == "inf" else _day(bounds[0])
         end = today if bounds[1] == "inf" else _day(bounds[1])
+        if start is None or end is None:
+            continue
         first, last = item["offset"]
         text = item["text"]
         named = _NAME_NUMBER.fullmatch(text) and first > 0 and question[first - 1].isalnum()

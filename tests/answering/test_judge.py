@@ -97,14 +97,18 @@ def test_a_fact_the_article_does_not_hold_is_refused_as_no_matching_fact(tokeniz
 
 def test_each_fact_check_names_what_it_checks():
     values = dict.fromkeys(FEATURES, 1.0)
-    values.update(slot_missing=0.0, period_named=0.0)
+    values.update(slot_missing=0.0, slot_unit=0.0, period_named=0.0)
     assert failed_check(values) is None
     assert failed_check({**values, "slot_missing": 1.0, "focus_sentence": 0.0}) == "slot_unfilled"
     assert failed_check({**values, "slot_missing": 1.0, "focus_sentence": 1.0}) is None  # names what is asked
+    # 多少名科考队员 asked, no count of 名 given: naming part of the thing asked (科考) is not enough.
+    assert failed_check({**values, "slot_unit": 1.0, "slot_missing": 1.0, "focus_sentence": 0.5}) == "slot_unfilled"
+    # 进口农产品多少亿美元 asked, a figure of 亿美元 given for a sentence not naming 农产品: another quantity.
+    assert failed_check({**values, "slot_unit": 1.0, "focus_sentence": 0.0}) == "quantity_elsewhere"
     assert failed_check({**values, "period_named": 1.0, "period_article": 0.5}) == "period_absent"
     assert failed_check({**values, "places_article": 0.0}) == "names_absent"
     assert failed_check({**values, "named_article": 0.0}) is None  # people: left to the confidence
-    assert set(FACT_CHECKS) == {"slot_unfilled", "period_absent", "names_absent"}
+    assert set(FACT_CHECKS) == {"slot_unfilled", "quantity_elsewhere", "period_absent", "names_absent"}
 
 
 def test_below_the_refusal_point_the_answer_is_refused_with_a_reason(tokenizer):

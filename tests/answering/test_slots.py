@@ -41,6 +41,9 @@ def test_the_kind_of_fact_a_question_asks_for(question, kind):
         ("北京冬奥会中国代表团获得了几枚金牌？", "中国代表团获得9枚金牌、4枚银牌。", ["9枚", "4枚"]),
         ("谁获得本年总决赛的最有价值球员奖？", "最终保罗·皮尔斯获得本年总决赛的最有价值球员奖。", ["保罗·皮尔斯"]),
         ("会议在哪里召开？", "水利部部长李国英在武汉主持召开会商会。", ["武汉"]),
+        ("揭幕战的比分是多少？", "南昌队以3:1战胜赣州队，6万多人到场。", ["3:1"]),  # a score, not any number
+        ("锦地罗的全长是多少厘米？", "全长通常只有2cm（0.79英尺）。", ["2cm"]),  # the unit in Latin letters
+        ("以色列决定向加沙增派多少兵力？", "内塔尼亚胡将于3日召开安全内阁会议。", []),  # 3日 is a date, not a count
         # A number the question itself names is what it asks about, not its answer.
         ("25名甲级战犯中有多少人被判绞刑？", "25名甲级战犯中，7人被判绞刑。", ["7人"]),
     ],

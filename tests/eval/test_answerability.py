@@ -8,11 +8,20 @@ import pytest
 
 from qa.answering.features import FEATURES
 from qa.eval.answerability import _redact, half_corpora, redacted_corpus
-from qa.eval.judge_report import curve_table, refused, reliability_table, short_answer_table, short_exact, short_right
+from qa.eval.judge_report import (
+    curve_table,
+    gold_phrase,
+    refused,
+    reliability_table,
+    short_answer_table,
+    short_exact,
+    short_right,
+)
 from qa.eval.near_miss_pages import load_news_pages
 from qa.eval.squad import parse_squad
 from qa.eval.train_judge import fit, training_rows
 from qa.models import Article
+from qa.text.entities import EntityTagger
 
 PAGES = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "news_pages"
 QUESTIONS = Path(__file__).resolve().parents[2] / "qa" / "eval" / "news_questions.jsonl"
@@ -85,6 +94,7 @@ def record(kind: str, right: bool, confidence: float, rule=None, check=None, cor
         "confidence": confidence,
         "rule": rule,
         "check": check,
+        "question": "给人民医院捐了多少？",
         "answers": ["4000万元"],
         "short": None,
         "slot": None,
@@ -108,7 +118,30 @@ def test_short_answers_are_right_when_they_are_the_gold_answer_or_its_numbers():
     assert short_right("2010年", ["2010年法国网球公开赛后"])
     assert not short_right("8名", ["第3名"]) and not short_right("1", ["约为1：7（男：女）"])
     rows = [{**record("answerable", True, 0.9, corpus="full"), "slot": "amount", "short": "4000万元"}]
-    assert "| amount | 1 | 1 (100%) | 1.000 | 1.000 | 1.000 | 1.000 |" in short_answer_table(rows)
+    assert "| amount | 1 | 1 (100%) | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |" in short_answer_table(rows)
+
+
+def test_a_short_answer_is_right_when_it_is_the_one_phrase_of_its_kind_in_a_gold_clause():
+    tagger = EntityTagger()
+    # CMRC gold answers are often clauses: the phrase of the asked kind in them is the answer.
+    assert short_right("潘佩珠", ["越南革命家潘佩珠"], "《越南亡国史》的作者是谁？", tagger)
+    assert short_right("1694人", ["2006年人口统计数据为1694人"], "在2006年，阿尔坎塔拉地区的人口数量是多少？", tagger)
+    assert not short_right("1694人", ["2006年人口统计数据为1694人"])  # without the question: too long to count
+    # A clause holding several phrases of that kind does not say which one was meant.
+    assert not short_right("15人", ["共计15人，其中运动员9人，教练4人"], "花样游泳队有多少人参赛？", tagger)
+    assert gold_phrase("花样游泳队有多少人参赛？", "共计15人，其中运动员9人，教练4人", tagger) is None
+    # A cut name is not the name.
+    assert not short_right("熊谷元", ["武田家的先锋熊谷元直"], "毛利元就首先击杀了谁？", tagger)
+    rows = [
+        {
+            **record("answerable", True, 0.9, corpus="full"),
+            "question": "《越南亡国史》的作者是谁？",
+            "answers": ["越南革命家潘佩珠"],
+            "slot": "person",
+            "short": "潘佩珠",
+        }
+    ]
+    assert "| person | 1 | 1 (100%) | 0.000 | 0.000 | 0.000 | 1.000 | 1.000 |" in short_answer_table(rows, tagger)
 
 
 def test_the_fit_is_deterministic_and_needs_right_and_wrong_answers():

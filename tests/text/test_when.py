@@ -95,3 +95,9 @@ def test_relative_days_in_an_article_get_their_date():
 )
 def test_publication_dates_need_a_year(value, day):
     assert parse_day(value) == day
+
+
+def test_a_year_before_1000_is_read_like_any_other():
+    # JioNLP writes it unpadded (475-09-01): it used to fail the request (a 500 from /ask).
+    found = question_time("475年9月，长寿王讨伐了哪儿？", TODAY)
+    assert found.range is not None and (found.range.start, found.range.end) == (date(475, 9, 1), date(475, 9, 30))
