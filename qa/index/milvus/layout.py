@@ -17,6 +17,7 @@ import base64
 import zlib
 from typing import Any
 
+import numpy as np
 import orjson
 
 ALIVE = 2**62  # ``died`` of a row no version has removed
@@ -138,3 +139,26 @@ def dense_index(rows: int, flat_max: int) -> dict[str, Any]:
     if rows <= flat_max:
         return {"index_type": "FLAT"}
     return {"index_type": "HNSW", "params": {"M": 16, "efConstruction": 200}}
+
+
+def token_dims(vocab: list[str]) -> np.ndarray:
+    """The sparse dimension of each token: a stable hash, so builds and servers need no shared vocabulary."""
+    return np.fromiter((zlib.crc32(t.encode("utf-8")) % TOKEN_DIMS for t in vocab), dtype=np.int64, count=len(vocab))
+
+
+def query_vector(tokens: list[str]) -> dict[int, float]:
+    """A question's tokens as a sparse vector: each occurrence counts, as in bm25s."""
+    vector: dict[int, float] = {}
+    for dim in token_dims(tokens).tolist():
+        vector[dim] = vector.get(dim, 0.0) + 1.0
+    return vector
+
+
+def iterate(client: Any, collection: str, expression: str, fields: list[str], batch: int = BATCH) -> Any:
+    """Batches of the rows matching ``expression`` (a query iterator: no result-size limit)."""
+    iterator = client.query_iterator(collection, batch_size=batch, filter=expression, output_fields=fields)
+    try:
+        while batch := iterator.next():
+            yield batch
+    finally:
+        iterator.close()

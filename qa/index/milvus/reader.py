@@ -16,10 +16,9 @@ import orjson
 from qa.errors import IndexStoreError
 from qa.index.copies import StoryCopies
 from qa.index.milvus import layout
-from qa.index.milvus.layout import visible
+from qa.index.milvus.layout import iterate, visible
 from qa.index.milvus.records import read_large, read_small
 from qa.index.milvus.search import MilvusDense, MilvusSparse
-from qa.index.milvus.writer import iterate
 from qa.index.store import IndexData, check_citations, check_compatible
 from qa.models import Article, Chunk
 
@@ -84,7 +83,7 @@ def load_published(
     # before the version is served, not in a reader's request.
     dense.search(np.full(dimension, dimension**-0.5, dtype=np.float32), 1)
     if chunks:
-        sparse.search(chunks[0].text[:8].split() or ["的"], 1)
+        sparse.search(["的"], 1)
     stories = StoryCopies([tuple(g) for g in groups]) if groups is not None else None
     return IndexData(articles, chunks, dense, sparse, manifest, words, stories=stories), loaded
 

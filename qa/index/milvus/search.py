@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.index.milvus.layout import visible
-from qa.index.milvus.writer import query_vector
+from qa.index.milvus.layout import query_vector, visible
 
 MAX_LIMIT = 16_384  # Milvus's largest top-k
 MAX_LISTED = 16_384  # rows named in a filter; a larger allowed set is filtered after the search

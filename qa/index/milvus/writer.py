@@ -7,7 +7,6 @@ so a failed publish leaves both where they were.
 
 import hashlib
 import logging
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ import orjson
 
 from qa.errors import IndexStoreError
 from qa.index.milvus import layout
-from qa.index.milvus.layout import ALIVE, BATCH, EMPTY_DIM, PAD, PART_CHARS, RECORD_BYTES, TOKEN_DIMS, visible
+from qa.index.milvus.layout import ALIVE, BATCH, EMPTY_DIM, PAD, PART_CHARS, RECORD_BYTES, iterate, token_dims, visible
 from qa.index.milvus.records import read_small, write_large, write_small
 from qa.index.store import FORMAT_VERSION, IndexData, manifest_space
 from qa.index.terms import TermCounts, bm25_weights
@@ -37,19 +36,6 @@ class Pointer:
     seq: int
     next_row: int
     next_article_row: int
-
-
-def token_dims(vocab: list[str]) -> np.ndarray:
-    """The sparse dimension of each token: a stable hash, so builds and servers need no shared vocabulary."""
-    return np.fromiter((zlib.crc32(t.encode("utf-8")) % TOKEN_DIMS for t in vocab), dtype=np.int64, count=len(vocab))
-
-
-def query_vector(tokens: list[str]) -> dict[int, float]:
-    """A question's tokens as a sparse vector: each occurrence counts, as in bm25s."""
-    vector: dict[int, float] = {}
-    for dim in token_dims(tokens).tolist():
-        vector[dim] = vector.get(dim, 0.0) + 1.0
-    return vector
 
 
 class ChunkRows:
@@ -327,13 +313,3 @@ class Publisher:
                 row["died"] = died
             if full:
                 self.client.upsert(collection, [dict(row) for row in full])
-
-
-def iterate(client: Any, collection: str, expression: str, fields: list[str], batch: int = BATCH) -> Any:
-    """Batches of the rows matching ``expression`` (a query iterator: no result-size limit)."""
-    iterator = client.query_iterator(collection, batch_size=batch, filter=expression, output_fields=fields)
-    try:
-        while batch := iterator.next():
-            yield batch
-    finally:
-        iterator.close()
