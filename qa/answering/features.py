@@ -13,7 +13,8 @@ sentence and its article:
 - focus: the character pairs of the words next to the interrogative (产值 in 产值是多少, 死亡 in
   多少人死亡), the thing asked about: does the sentence, does the article, name it?
 - names: the people, places, organisations, titles and ordinals (第七次) the question names: are
-  they in the sentence, in the article? (北京 asked, 天津 reported: another entity);
+  they in the sentence, in the article? (北京 asked, 天津 reported: another entity); the posts it
+  names as heads (部长 in 谁被任命为民政部部长): does the article name them, not only their deputies (副部长)?
 - slots (``qa.answering.slots``): the question asks for a typed fact (a number with its unit, a date,
   a person...) and the sentence holds none of that kind (``slot_unit``: it names the unit, money or a
   score, 多少名, 多少亿元, 比分, so a sentence without one surely lacks it); the question names a period (2025年, 全年,
@@ -23,12 +24,22 @@ Computing them reads the chosen sentences and one article: well under a millisec
 0.7 ms of part-of-speech tagging when the question asks for a name.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.answering.compose import Draft
 from qa.answering.scoring import question_grams
-from qa.answering.slots import NAME_KINDS, Slot, fitting_spans, focus_pairs, named_things, period_share
+from qa.answering.slots import (
+    NAME_KINDS,
+    Slot,
+    fitting_spans,
+    focus_pairs,
+    head_posts,
+    named_things,
+    names_post,
+    period_share,
+)
 from qa.models import Article
 from qa.text.entities import EntityTagger
 
@@ -40,6 +51,8 @@ FEATURES: tuple[str, ...] = (
     "article_pairs",
     "missing_word",
     "subject_article",
+    "subject_repeated",
+    "title_question",
     "dense_top",
     "dense_answer",
     "dense_rank",
@@ -51,6 +64,7 @@ FEATURES: tuple[str, ...] = (
     "named_sentence",
     "named_article",
     "places_article",
+    "post_article",
     "slot_typed",
     "slot_unit",
     "slot_missing",
@@ -86,6 +100,16 @@ def _reciprocal(rank: int | None) -> float:
 
 # The question's subject is most often named first (杨昊为什么加盟…, 锦地罗生长的…): the heaviest of its first words.
 SUBJECT_WORDS = 3
+
+
+# An article about the question's subject names it at least this often.
+SUBJECT_REPEATS = 3
+
+
+def _title_share(title: str, question: str) -> float:
+    """The share of the title's character pairs the question repeats."""
+    pairs = {piece[i : i + 2] for piece in re.split(r"[\W_]+", title) for i in range(len(piece) - 1)}
+    return sum(1 for pair in pairs if pair in question) / len(pairs) if pairs else 0.0
 
 
 def _subject(tokens: list[str], weight: Callable[[str], float]) -> str | None:
@@ -124,6 +148,10 @@ def evidence(
     values["missing_word"] = max(missing) / heaviest if missing and heaviest > 0 else 0.0
     subject = _subject(draft.query.tokens, weight)
     values["subject_article"] = float(subject is None or subject in whole)
+    # An article about the subject names it again and again; one that mentions it in passing, once.
+    values["subject_repeated"] = min(whole.count(subject), SUBJECT_REPEATS) / SUBJECT_REPEATS if subject else 1.0
+    # The question names what the article is about (泡泡战士 in 泡泡战士的…, the headline's words).
+    values["title_question"] = _title_share(article.title.lower(), draft.query.text.lower())
     own = [hit for hit in draft.hits if hit.chunk.article_id == first.article_id]
     if own:
         values["dense_answer"] = max(hit.dense_score for hit in own)
@@ -152,6 +180,7 @@ def evidence(
     values["named_article"] = _share(named, whole) if named else 1.0
     places = dict.fromkeys((n.lower() for n in named_things(draft.query.text, tagger, people=False)), 1.0)
     values["places_article"] = float(all(p in whole for p in places))
+    values["post_article"] = float(all(names_post(whole, post) for post in head_posts(draft.query.text)))
     # A period said once at the head of a paragraph (2025年，…；…) holds for the sentences after it.
     paragraph_start = article.body.rfind("\n", 0, first.start) + 1
     values["period_sentence"] = period_share(slot, article.body[paragraph_start : first.start].lower() + sentence)

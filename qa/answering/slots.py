@@ -277,6 +277,24 @@ def named_things(question: str, tagger: EntityTagger | None, people: bool = True
     return list(dict.fromkeys(found))
 
 
+# Posts a question may ask who holds (谁被任命为民政部部长). 副部长 is another post than 部长: the deputy, not the head.
+_POSTS = (
+    "部长|局长|厅长|司长|署长|处长|科长|主任|主席|书记|省长|市长|区长|县长|镇长|乡长|总理|总统|总裁|总经理|"
+    "董事长|理事长|秘书长|会长|院长|校长|行长|社长|台长|馆长|所长|审计长|总监|主编|队长|团长|军长|司令员?"
+)
+_HEAD_POST = re.compile(rf"(?<![副代])(?:{_POSTS})")
+
+
+def head_posts(question: str) -> list[str]:
+    """The posts the question names as heads (部长 in 谁被任命为民政部部长; not 副部长)."""
+    return list(dict.fromkeys(m.group(0) for m in _HEAD_POST.finditer(question)))
+
+
+def names_post(text: str, post: str) -> bool:
+    """Whether ``text`` names ``post`` as a head: 副部长 and 代市长 do not count as 部长, 市长."""
+    return re.search(rf"(?<![副代]){re.escape(post)}", text) is not None
+
+
 def period_share(slot: Slot, text: str) -> float:
     """Share of the question's periods ``text`` names (1.0 when the question names none)."""
     if not slot.periods:

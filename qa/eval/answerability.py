@@ -62,12 +62,17 @@ def _split(position: int) -> str:
     return "train" if position % 2 == 0 else "test"
 
 
-def half_corpora(evalset: EvalSet) -> list[EvalCorpus]:
-    """``half-a`` and ``half-b``: each half indexed alone, every question asked of it."""
+def half_corpora(evalset: EvalSet, block: int = 2) -> list[EvalCorpus]:
+    """``half-a`` and ``half-b``: each half indexed alone, every question asked of it. The halves take
+    alternate runs of ``block`` passages (2: positions 0,1 and 2,3 mod 4), so each holds both folds; another
+    ``block`` (4, 8) pairs other passages as distractors (``half-a4``, ``half-b4``: more training questions)."""
+    if block < 2 or block % 2:
+        raise ValueError(f"block must be an even number of passages, got {block}")
     position = {article.id: i for i, article in enumerate(evalset.articles)}
+    suffix = "" if block == 2 else str(block)
     corpora = []
-    for name, kept in (("half-a", (0, 1)), ("half-b", (2, 3))):
-        articles = [a for a in evalset.articles if position[a.id] % 4 in kept]
+    for name, side in ((f"half-a{suffix}", 0), (f"half-b{suffix}", 1)):
+        articles = [a for a in evalset.articles if position[a.id] // block % 2 == side]
         indexed = {a.id for a in articles}
         text = "\n".join(a.title + "\n" + a.body for a in articles)
         probes = []
@@ -164,7 +169,10 @@ def ask_all(service: QAService, probes: list[Probe], top_k: int = 5) -> list[dic
                 "answers": list(probe.answers),
                 "drafted": drafted,
                 "right": right,
-                "rule": draft.reason if draft else "not_found",
+                # The composer's refusal the judge keeps (a low-coverage draft is left to the model), and any refusal
+                # of the composer's: the service before issue 16.
+                "rule": service.judge.rule(draft) if draft else "not_found",
+                "composer": draft.reason if draft else "not_found",
                 "check": timed.failed_check,
                 "confidence": answer.confidence,
                 "features": answer.evidence,

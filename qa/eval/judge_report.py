@@ -11,7 +11,7 @@ from qa.text.entities import EntityTagger
 Record = dict[str, Any]
 
 # -1: the composer's rules alone (before issue 16); 0: the rules and the fact checks; above: the confidence too.
-THRESHOLDS = (-1.0, 0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+THRESHOLDS = (-1.0, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
 _PUNCTUATION = re.compile(r"[\s，。、：；,.:;\"“”‘’（）()《》「」]")
 # A short answer may differ from a gold answer by this many characters (约, 多, 元) and still count as right.
@@ -21,7 +21,7 @@ SHORT_SLACK = 2
 def refused(record: Record, threshold: float) -> bool:
     """Whether the service refuses this question when ``QA_MIN_CONFIDENCE`` is ``threshold``."""
     if threshold < 0:  # the rules alone, as before the judge: no fact checks, no confidence
-        return record["rule"] is not None
+        return record.get("composer", record["rule"]) is not None
     return record["rule"] is not None or bool(record.get("check")) or (record["confidence"] or 0.0) < threshold
 
 

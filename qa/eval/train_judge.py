@@ -1,18 +1,21 @@
 """``python -m qa.eval.train_judge`` (``make judge``): fit the answerability judge and write its model file.
 
 Asks the training questions of ``qa.eval.answerability`` (the training fold of the CMRC trial set in
-the half and redacted corpora, and set A of the news-page questions), keeps the drafts the rules
-and the fact checks pass (only those need a confidence), and fits a logistic regression from their features
-(``qa.answering.features``) to whether the draft holds a gold answer. The raw probabilities are
-then calibrated by isotonic regression fitted on 5-fold out-of-fold predictions, so the
-calibration is not fitted on answers the regression has seen. Deterministic: the same records give
-the same file (liblinear / lbfgs without randomness, folds in order, numbers rounded).
+the half corpora of three pairings, ``BLOCKS``, and the redacted corpus, and set A of the news-page
+questions), keeps the drafts the rules and the fact checks pass (only those need a confidence), and
+fits gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``) from their features
+(``qa.answering.features``) to whether the draft holds a gold answer. The raw probabilities are then
+calibrated by Platt scaling fitted on 5-fold out-of-fold predictions, so the calibration is not
+fitted on answers the trees have seen. The trees are written as plain lists (``qa.answering.trees``)
+and checked to give scikit-learn's own scores. Deterministic: the same records give the same file
+(no subsampling, a fixed seed, folds in order, numbers rounded).
 """
 
 import argparse
 import json
 import logging
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,61 +23,123 @@ import numpy as np
 
 from qa.answering.features import FEATURES
 from qa.answering.judge import MODEL_FILE, ConfidenceModel
+from qa.answering.trees import LEAF, Ensemble, Tree
 
 logger = logging.getLogger(__name__)
 
-# Inverse regularisation strength: mild, the features are few and the training answers about three thousand.
-REGULARISATION_C = 1.0
+# The half corpora's pairings (qa.eval.answerability.half_corpora): each pairs other passages as distractors,
+# so each adds its own unanswerable questions. Measured (docs/EVAL.md): with one pairing the trees learnt no
+# more than a logistic regression; with three, more of the absent questions are refused at the same cost.
+BLOCKS = (2, 4, 8)
+# The trees: small, as the features are few and the training answers a few thousand.
+TREES = {
+    "max_iter": 100,
+    "learning_rate": 0.1,
+    "max_leaf_nodes": 8,
+    "min_samples_leaf": 20,
+    "early_stopping": False,
+    "random_state": 0,
+}
 FOLDS = 5
 DIGITS = 6
 CERTAINTY = (0.01, 0.99)
+# The calibration is sampled at this many raw log-odds in [-range, range].
+CALIBRATION_POINTS = 161
+CALIBRATION_RANGE = 8.0
 
 
-def training_rows(records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels of the training records whose draft the rules pass."""
+def training_rows(records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels and calibration folds of the training records whose draft the rules pass. A question
+    asked of several corpora keeps one fold: the calibration must not be fitted on an answer the trees saw
+    in another corpus."""
     rows = [r for r in records if r["split"] == "train" and r["rule"] is None and not r["check"] and r["features"]]
     if not rows:
         raise ValueError("no training records with a draft the rules pass")
     x = np.array([[r["features"][name] for name in FEATURES] for r in rows], dtype=float)
     y = np.array([1 if r["right"] else 0 for r in rows], dtype=int)
-    return x, y
+    folds = np.array([zlib.crc32(r.get("question", "").encode("utf-8")) % FOLDS for r in rows], dtype=int)
+    return x, y, folds
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-    """The model file's content: standardisation, regression weights, calibration points."""
-    from sklearn.isotonic import IsotonicRegression
+def export_trees(model: Any) -> Ensemble:
+    """The fitted ``HistGradientBoostingClassifier`` as plain trees. Leaves keep their values (learning rate
+    applied); an inner node gets the mean of the leaves under it, weighted by their training answers."""
+    trees = []
+    for (predictor,) in model._predictors:  # one predictor per round for two classes
+        nodes = predictor.nodes
+        value = [0.0] * len(nodes)
+        count = [0] * len(nodes)
+        for i in reversed(range(len(nodes))):  # children come after their parent
+            if nodes[i]["is_leaf"]:
+                value[i], count[i] = float(nodes[i]["value"]), int(nodes[i]["count"])
+            else:
+                left, right = int(nodes[i]["left"]), int(nodes[i]["right"])
+                count[i] = count[left] + count[right]
+                value[i] = (value[left] * count[left] + value[right] * count[right]) / max(count[i], 1)
+        trees.append(
+            Tree(
+                tuple(LEAF if n["is_leaf"] else int(n["feature_idx"]) for n in nodes),
+                tuple(float(n["num_threshold"]) if not n["is_leaf"] else 0.0 for n in nodes),  # exact: ties matter
+                tuple(int(n["left"]) for n in nodes),
+                tuple(int(n["right"]) for n in nodes),
+                tuple(round(v, DIGITS) for v in value),
+            )
+        )
+    baseline = float(np.ravel(model._baseline_prediction)[0])
+    return Ensemble(round(baseline, DIGITS), tuple(trees))
+
+
+def platt_points(raw: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
+    """The calibration as points (raw probability, share right) for linear interpolation: a logistic fit of the
+    labels on the raw log-odds (Platt scaling) sampled densely. Smooth, unlike isotonic regression, whose few
+    steps left ``QA_MIN_CONFIDENCE`` only a handful of places to cut (0.05 and 0.30 refused the same answers)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import KFold, cross_val_predict
+
+    def logit(p: np.ndarray) -> np.ndarray:
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return np.log(p / (1 - p))
+
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(logit(raw)[:, None], y)
+    grid = np.linspace(-CALIBRATION_RANGE, CALIBRATION_RANGE, CALIBRATION_POINTS)
+    # Never quite 0 or 1: a few thousand answers cannot show that an answer is certainly right or wrong.
+    shares = np.clip(platt.predict_proba(grid[:, None])[:, 1], *CERTAINTY)
+    return np.round(1 / (1 + np.exp(-grid)), DIGITS).tolist(), np.round(shares, DIGITS).tolist()
+
+
+def fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray | None = None) -> dict[str, Any]:
+    """The model file's content: the trees and the calibration points (calibrated on predictions for each fold
+    of ``folds`` by trees fitted on the others; default: ``FOLDS`` runs of rows)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import KFold, PredefinedSplit, cross_val_predict
 
     if len(set(y.tolist())) < 2:
         raise ValueError(f"training labels must hold both right and wrong answers, got only {set(y.tolist())}")
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (x - mean) / scale
-    regression = LogisticRegression(C=REGULARISATION_C, max_iter=2000)
-    folds = KFold(n_splits=FOLDS, shuffle=False)
-    out_of_fold = cross_val_predict(regression, z, y, cv=folds, method="predict_proba")[:, 1]
-    # Never quite 0 or 1: a few hundred answers cannot show that an answer is certainly right or wrong.
-    calibration = IsotonicRegression(y_min=CERTAINTY[0], y_max=CERTAINTY[1], out_of_bounds="clip").fit(out_of_fold, y)
-    regression.fit(z, y)
+    model = HistGradientBoostingClassifier(**TREES)
+    splits = KFold(n_splits=FOLDS, shuffle=False) if folds is None else PredefinedSplit(folds)
+    out_of_fold = cross_val_predict(model, x, y, cv=splits, method="predict_proba")
+    calibration_x, calibration_y = platt_points(out_of_fold[:, 1], y)
+    model.fit(x, y)
+    trees = export_trees(model)
+    ours = np.array([trees.score(row) for row in x.tolist()])
+    theirs = model.decision_function(x)
+    if not np.allclose(ours, theirs, atol=1e-4):  # scikit-learn's inner layout changed: do not write a wrong model
+        raise ValueError(f"the exported trees disagree with scikit-learn by {np.abs(ours - theirs).max():.2g}")
     return {
         "about": "answerability judge (qa/answering/judge.py); rebuilt by `make judge` (qa/eval/train_judge.py)",
         "trained_on": {"answers": int(len(y)), "right": int(y.sum())},
         "features": list(FEATURES),
-        "mean": np.round(mean, DIGITS).tolist(),
-        "scale": np.round(scale, DIGITS).tolist(),
-        "coef": np.round(regression.coef_[0], DIGITS).tolist(),
-        "intercept": round(float(regression.intercept_[0]), DIGITS),
-        "calibration": {
-            "x": np.round(calibration.X_thresholds_, DIGITS).tolist(),
-            "y": np.round(calibration.y_thresholds_, DIGITS).tolist(),
-        },
+        "calibration": {"x": calibration_x, "y": calibration_y},
+        "baseline": trees.baseline,
+        "trees": [tree.to_json() for tree in trees.trees],
     }
 
 
 def write_model(model: dict[str, Any], path: Path = MODEL_FILE) -> None:
-    path.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    """One line per key, and per tree: a refit shows in a diff as the trees that changed."""
+    lines = [f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in model.items()]
+    lines = [line for line, key in zip(lines, model) if key != "trees"]
+    trees = ",\n".join(f"  {json.dumps(tree)}" for tree in model["trees"])
+    path.write_text("{\n" + ",\n".join(lines) + ',\n "trees": [\n' + trees + "\n ]\n}\n", encoding="utf-8")
 
 
 def _collect_training(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -85,15 +150,20 @@ def _collect_training(args: argparse.Namespace) -> list[dict[str, Any]]:
     from qa.eval.answerability import EvalCorpus, collect, half_corpora, news_corpus, redacted_corpus
     from qa.eval.squad import load_squad
     from qa.settings import Settings
+    from qa.text.entities import EntityTagger
     from qa.text.segmentation import Tokenizer, term_weight
 
     settings = Settings()
     evalset = load_squad(args.squad)
-    corpora = [*half_corpora(evalset), redacted_corpus(evalset), news_corpus(args.pages)]
+    halves = [corpus for block in BLOCKS for corpus in half_corpora(evalset, block)]
+    corpora = [*halves, redacted_corpus(evalset), news_corpus(args.pages)]
     corpora = [EvalCorpus(c.name, c.articles, [p for p in c.probes if p.split == "train"]) for c in corpora]
     embedder = embedder_from_settings(settings)
     tokenizer = Tokenizer()
-    judge = Judge.bundled(term_weight, 0.0)  # the features do not depend on the model being fitted
+    # No model: the features do not depend on it; low-coverage drafts are weighed, as the service weighs them.
+    tagger = EntityTagger()
+    tagger.warm()
+    judge = Judge(term_weight, None, 0.0, tagger, weigh_coverage=True)
     return collect(
         corpora,
         DiskCachedEmbedder(embedder, args.cache_dir),
@@ -121,16 +191,27 @@ def main(argv: list[str] | None = None) -> int:
     else:
         records = _collect_training(args)
     try:
-        x, y = training_rows(records)
-        model = fit(x, y)
+        x, y, folds = training_rows(records)
+        model = fit(x, y, folds)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     write_model(model, args.out)
-    weights = ", ".join(f"{name} {w:+.2f}" for name, w in zip(model["features"], model["coef"]))
-    print(f"{args.out}: {len(y)} answers ({int(y.sum())} right); weights: {weights}")
+    print(f"{args.out}: {len(y)} answers ({int(y.sum())} right); {len(model['trees'])} trees")
+    print(importance_line(records, ConfidenceModel.load(args.out)))
     print(training_curve(records, ConfidenceModel.load(args.out)))
     return 0
+
+
+def importance_line(records: list[dict[str, Any]], model: ConfidenceModel) -> str:
+    """The features by their mean absolute push on the training answers' log-odds: what the trees weigh."""
+    rows = [r for r in records if r["split"] == "train" and r["rule"] is None and not r["check"] and r["features"]]
+    total = dict.fromkeys(model.features, 0.0)
+    for r in rows:
+        for name, push in model.contributions(r["features"]).items():
+            total[name] += abs(push) / len(rows)
+    ranked = sorted(total.items(), key=lambda item: -item[1])
+    return "weighed most: " + ", ".join(f"{name} {push:.2f}" for name, push in ranked if push >= 0.005)
 
 
 def training_curve(records: list[dict[str, Any]], model: "ConfidenceModel") -> str:
@@ -143,7 +224,7 @@ def training_curve(records: list[dict[str, Any]], model: "ConfidenceModel") -> s
 
         def refused(r: dict[str, Any], t: float = threshold) -> bool:
             if t < 0:  # the composer's rules alone, before the judge
-                return r["rule"] is not None
+                return r.get("composer", r["rule"]) is not None
             gated = r["rule"] is not None or bool(r["check"]) or not r["features"]
             return gated or model.probability(r["features"]) < t
 

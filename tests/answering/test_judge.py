@@ -5,9 +5,17 @@ import json
 import numpy as np
 import pytest
 
-from qa.answering.compose import Composer
+from qa.answering.compose import MIN_PASSAGE_COVERAGE, Composer
 from qa.answering.features import FEATURES
-from qa.answering.judge import FACT_CHECKS, MODEL_FILE, ConfidenceModel, Judge, failed_check
+from qa.answering.judge import (
+    DEFAULT_MIN_CONFIDENCE,
+    FACT_CHECKS,
+    MODEL_FILE,
+    WEIGHED_COVERAGE,
+    ConfidenceModel,
+    Judge,
+    failed_check,
+)
 from qa.answering.retrieval import Hit, Query
 from qa.answering.short_answer import pick_span, short_answer
 from qa.indexing.chunking import chunk_article
@@ -108,7 +116,39 @@ def test_each_fact_check_names_what_it_checks():
     assert failed_check({**values, "period_named": 1.0, "period_article": 0.5}) == "period_absent"
     assert failed_check({**values, "places_article": 0.0}) == "names_absent"
     assert failed_check({**values, "named_article": 0.0}) is None  # people: left to the confidence
-    assert set(FACT_CHECKS) == {"slot_unfilled", "quantity_elsewhere", "period_absent", "names_absent"}
+    assert failed_check({**values, "post_article": 0.0}) == "post_absent"
+    assert set(FACT_CHECKS) == {"slot_unfilled", "quantity_elsewhere", "period_absent", "names_absent", "post_absent"}
+
+
+APPOINTMENTS = Article(
+    id="appointments",
+    title="国务院任免国家工作人员",
+    paragraphs=("任命宋友春为住房和城乡建设部副部长；免去刘振国的民政部副部长职务。",),
+    source="test",
+)
+
+
+def test_a_head_asked_of_an_article_naming_only_deputies_is_refused(tokenizer, judge):
+    # 部长 asked, only 副部长 reported: the article names the deputies, not who heads the ministry.
+    d = draft(tokenizer, "谁被任命为民政部部长？", APPOINTMENTS)
+    verdict = judge.decide(d, {APPOINTMENTS.id: APPOINTMENTS})
+    assert verdict.refuse and verdict.reason == "no_matching_fact" and verdict.failed_check == "post_absent"
+    # Asked for the deputy, it is not refused for the post.
+    d = draft(tokenizer, "谁被免去民政部副部长职务？", APPOINTMENTS)
+    assert judge.decide(d, {APPOINTMENTS.id: APPOINTMENTS}).failed_check != "post_absent"
+
+
+def test_a_draft_covering_little_of_the_question_is_left_to_the_model(tokenizer, judge):
+    d = draft(tokenizer, "特大暴雨后的救灾物资如何调配？")
+    assert d.reason == "not_found" and WEIGHED_COVERAGE <= d.relevance < MIN_PASSAGE_COVERAGE
+    assert judge.rule(d) is None  # the model decides, with a confidence
+    served = Judge(term_weight, judge.model, DEFAULT_MIN_CONFIDENCE, judge.tagger)
+    verdict = served.decide(d, {RIVER.id: RIVER})
+    assert verdict.refuse and verdict.confidence < DEFAULT_MIN_CONFIDENCE  # and refuses: relief is not in it
+    rules_only = Judge(term_weight, None, 0.0, EntityTagger())
+    assert rules_only.rule(d) == "not_found"  # without a model the composer's floor stands
+    verdict = rules_only.decide(d, {RIVER.id: RIVER})
+    assert verdict.refuse and verdict.reason == "not_found"
 
 
 def test_below_the_refusal_point_the_answer_is_refused_with_a_reason(tokenizer):

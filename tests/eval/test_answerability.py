@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from qa.answering.features import FEATURES
+from qa.answering.judge import ConfidenceModel
 from qa.eval.answerability import _redact, half_corpora, redacted_corpus
 from qa.eval.judge_report import (
     curve_table,
@@ -19,7 +20,7 @@ from qa.eval.judge_report import (
 )
 from qa.eval.near_miss_pages import load_news_pages
 from qa.eval.squad import parse_squad
-from qa.eval.train_judge import fit, training_rows
+from qa.eval.train_judge import fit, training_rows, write_model
 from qa.models import Article
 from qa.text.entities import EntityTagger
 
@@ -144,17 +145,33 @@ def test_a_short_answer_is_right_when_it_is_the_one_phrase_of_its_kind_in_a_gold
     assert "| person | 1 | 1 (100%) | 0.000 | 0.000 | 0.000 | 1.000 | 1.000 |" in short_answer_table(rows, tagger)
 
 
-def test_the_fit_is_deterministic_and_needs_right_and_wrong_answers():
+def test_the_fit_is_deterministic_agrees_with_scikit_learn_and_needs_right_and_wrong_answers(tmp_path):
     rng = np.random.default_rng(0)
     records = []
-    for _ in range(200):
+    for i in range(400):
         features = {name: float(rng.random()) for name in FEATURES}
         right = features["article_words"] > 0.5
-        records.append({"split": "train", "rule": None, "check": None, "features": features, "right": right})
-    x, y = training_rows(records)
-    first, second = fit(x, y), fit(x, y)
+        question = f"q{i % 150}"
+        records.append(
+            {"split": "train", "rule": None, "check": None, "features": features, "right": right, "question": question}
+        )
+    x, y, folds = training_rows(records)
+    # A question asked of several corpora keeps one fold: its copies never calibrate a model that saw them.
+    by_question = {}
+    for record, fold in zip(records, folds.tolist()):
+        assert by_question.setdefault(record["question"], fold) == fold
+    first, second = fit(x, y, folds), fit(x, y, folds)
     assert first == second
-    weights = dict(zip(first["features"], first["coef"]))
-    assert weights["article_words"] == max(weights.values())  # the feature that decides weighs most
+    path = tmp_path / "model.json"
+    write_model(first, path)
+    model = ConfidenceModel.load(path)
+    # The trees read back give the answers the fit saw: the feature that decides weighs most, both ways.
+    pushes = model.contributions(records[0]["features"])
+    assert max(pushes, key=lambda name: abs(pushes[name])) == "article_words"
+    right = [model.probability(r["features"]) for r in records if r["right"]]
+    wrong = [model.probability(r["features"]) for r in records if not r["right"]]
+    assert min(right) > 0.5 > max(wrong)
+    calibration = first["calibration"]
+    assert calibration["x"] == sorted(calibration["x"]) and calibration["y"] == sorted(calibration["y"])
     with pytest.raises(ValueError, match="both"):
         fit(x, np.ones_like(y))

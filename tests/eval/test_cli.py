@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from qa.eval.__main__ import main
+from qa.settings import DEFAULT_MIN_CONFIDENCE
 
 PASSAGES = [
     (
@@ -84,7 +85,8 @@ def test_the_answerability_tables_follow_the_main_one(tmp_path: Path, capsys):
     no_pages = ["--no-pages", "--pages-dir", str(tmp_path / "no-pages")]  # the news pages are not needed to run it
     assert main([*argv, *no_pages, "--cache-dir", str(tmp_path / "cache")]) == 0
     out = capsys.readouterr().out
-    assert "Answerability (test questions; the service refuses below QA_MIN_CONFIDENCE = 0.05)" in out
+    default = DEFAULT_MIN_CONFIDENCE
+    assert f"Answerability (test questions; the service refuses below QA_MIN_CONFIDENCE = {default})" in out
     rows = [line.split("|")[1].strip() for line in out.splitlines() if line.startswith("| ")]
-    assert "rules only" in rows and "**0.05** (set)" in rows  # the curve, the configured point marked
+    assert "rules only" in rows and f"**{default:.2f}** (set)" in rows  # the curve, the configured point marked
     assert "confidence" in rows and "number, date, person" in rows  # the reliability and short-answer tables
