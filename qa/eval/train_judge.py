@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,16 @@ CALIBRATION_POINTS = 161
 CALIBRATION_RANGE = 8.0
 
 
+def _weighed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The training records the model weighs: drafts the rules and the fact checks pass."""
+    return [r for r in records if r["split"] == "train" and r["rule"] is None and not r["check"] and r["features"]]
+
+
 def training_rows(records: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, labels and calibration folds of the training records whose draft the rules pass. A question
     asked of several corpora keeps one fold: the calibration must not be fitted on an answer the trees saw
     in another corpus."""
-    rows = [r for r in records if r["split"] == "train" and r["rule"] is None and not r["check"] and r["features"]]
+    rows = _weighed(records)
     if not rows:
         raise ValueError("no training records with a draft the rules pass")
     x = np.array([[r["features"][name] for name in FEATURES] for r in rows], dtype=float)
@@ -118,6 +124,7 @@ def fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray | None = None) -> dict[s
     splits = KFold(n_splits=FOLDS, shuffle=False) if folds is None else PredefinedSplit(folds)
     out_of_fold = cross_val_predict(model, x, y, cv=splits, method="predict_proba")
     calibration_x, calibration_y = platt_points(out_of_fold[:, 1], y)
+    held_out = np.interp(out_of_fold[:, 1], calibration_x, calibration_y)
     model.fit(x, y)
     trees = export_trees(model)
     ours = np.array([trees.score(row) for row in x.tolist()])
@@ -129,6 +136,8 @@ def fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray | None = None) -> dict[s
         "trained_on": {"answers": int(len(y)), "right": int(y.sum())},
         "features": list(FEATURES),
         "calibration": {"x": calibration_x, "y": calibration_y},
+        # Each training answer's confidence from the trees fitted without its question (for the curve, not written).
+        "held_out": np.round(held_out, DIGITS).tolist(),
         "baseline": trees.baseline,
         "trees": [tree.to_json() for tree in trees.trees],
     }
@@ -183,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="news pages folder (default: %(default)s)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="chunk vector cache (%(default)s)")
     parser.add_argument("--records", type=Path, help="fit on these JSON Lines records instead of asking again")
+    parser.add_argument("--save-records", type=Path, help="also write the records asked, for --records later")
     parser.add_argument("--out", type=Path, default=MODEL_FILE, help="model file to write (default: %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -190,16 +200,20 @@ def main(argv: list[str] | None = None) -> int:
         records = [json.loads(line) for line in args.records.read_text(encoding="utf-8").splitlines() if line]
     else:
         records = _collect_training(args)
+    if args.save_records:
+        lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+        args.save_records.write_text("".join(lines), encoding="utf-8")
     try:
         x, y, folds = training_rows(records)
         model = fit(x, y, folds)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    held_out = dict(zip(map(id, _weighed(records)), model.pop("held_out")))
     write_model(model, args.out)
     print(f"{args.out}: {len(y)} answers ({int(y.sum())} right); {len(model['trees'])} trees")
     print(importance_line(records, ConfidenceModel.load(args.out)))
-    print(training_curve(records, ConfidenceModel.load(args.out)))
+    print(training_curve(records, lambda r: held_out[id(r)]))
     return 0
 
 
@@ -214,19 +228,23 @@ def importance_line(records: list[dict[str, Any]], model: ConfidenceModel) -> st
     return "weighed most: " + ", ".join(f"{name} {push:.2f}" for name, push in ranked if push >= 0.005)
 
 
-def training_curve(records: list[dict[str, Any]], model: "ConfidenceModel") -> str:
-    """Refusals on the training questions at several refusal points: where to put QA_MIN_CONFIDENCE."""
+def training_curve(records: list[dict[str, Any]], confidence: Callable[[dict[str, Any]], float]) -> str:
+    """Refusals on the training questions at several refusal points, each answer's confidence from trees fitted
+    without its question (``held_out``): where to put QA_MIN_CONFIDENCE without looking at the test questions."""
     rows = [r for r in records if r["split"] == "train"]
     answerable = [r for r in rows if r["kind"] == "answerable"]
     other = [r for r in rows if r["kind"] != "answerable"]
-    lines = ["QA_MIN_CONFIDENCE | answerable refused | right answers lost | unanswerable refused (training questions)"]
+    lines = [
+        "QA_MIN_CONFIDENCE | answerable refused | right answers lost | unanswerable refused "
+        "(training questions, held-out confidence)"
+    ]
     for threshold in (-1.0, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
 
         def refused(r: dict[str, Any], t: float = threshold) -> bool:
             if t < 0:  # the composer's rules alone, before the judge
                 return r.get("composer", r["rule"]) is not None
             gated = r["rule"] is not None or bool(r["check"]) or not r["features"]
-            return gated or model.probability(r["features"]) < t
+            return gated or confidence(r) < t
 
         lost = sum(r["right"] and refused(r) for r in answerable) / len(answerable)
         label = "rules only" if threshold < 0 else f"{threshold:.2f}"

@@ -8,7 +8,6 @@ import pytest
 from qa.answering.compose import MIN_PASSAGE_COVERAGE, Composer
 from qa.answering.features import FEATURES
 from qa.answering.judge import (
-    DEFAULT_MIN_CONFIDENCE,
     FACT_CHECKS,
     MODEL_FILE,
     WEIGHED_COVERAGE,
@@ -142,9 +141,12 @@ def test_a_draft_covering_little_of_the_question_is_left_to_the_model(tokenizer,
     d = draft(tokenizer, "特大暴雨后的救灾物资如何调配？")
     assert d.reason == "not_found" and WEIGHED_COVERAGE <= d.relevance < MIN_PASSAGE_COVERAGE
     assert judge.rule(d) is None  # the model decides, with a confidence
-    served = Judge(term_weight, judge.model, DEFAULT_MIN_CONFIDENCE, judge.tagger)
+    doubted = judge.decide(d, {RIVER.id: RIVER}).confidence
+    supported = judge.decide(draft(tokenizer, "全国最大累计降水量达多少毫米？"), {RIVER.id: RIVER}).confidence
+    assert doubted < 0.5 < supported  # relief is not in the article: the model doubts it
+    served = Judge(term_weight, judge.model, 0.5, judge.tagger)
     verdict = served.decide(d, {RIVER.id: RIVER})
-    assert verdict.refuse and verdict.confidence < DEFAULT_MIN_CONFIDENCE  # and refuses: relief is not in it
+    assert verdict.refuse and verdict.reason in {"not_found", "no_matching_fact", "low_confidence"}
     rules_only = Judge(term_weight, None, 0.0, EntityTagger())
     assert rules_only.rule(d) == "not_found"  # without a model the composer's floor stands
     verdict = rules_only.decide(d, {RIVER.id: RIVER})
