@@ -18,7 +18,7 @@ LLM_MAX_TOKENS_LIMIT = 32_768
 # A shorter admin token can be guessed: the server refuses to start with one (qa.api.routes.admin).
 MIN_ADMIN_TOKEN_CHARS = 16
 # The refusal point of the answerability judge (qa.answering.judge.DEFAULT_MIN_CONFIDENCE is the same).
-DEFAULT_MIN_CONFIDENCE = 0.1
+DEFAULT_MIN_CONFIDENCE = 0.15
 
 
 class Settings(BaseSettings):

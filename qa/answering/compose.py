@@ -12,6 +12,7 @@ address, or naming a number (a year) the answering article never mentions, are r
 than answered with the least bad sentence.
 """
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -136,8 +137,8 @@ class Composer:
     def _coverage(self, query: Query) -> Callable[[str], float]:
         """Share of the question's words, weighted by how specific each word is, that a text contains."""
         weights = {token: self.weight(token) for token in set(query.tokens)}
-        total = sum(weights.values()) or 1.0
-        return lambda text: sum(w for token, w in weights.items() if token in text) / total
+        total = math.fsum(weights.values()) or 1.0  # fsum: the same in every process, whatever the set's order
+        return lambda text: math.fsum(w for token, w in weights.items() if token in text) / total
 
     def _relevance(self, query: Query, spans: list[_Span], articles: dict[str, Article]) -> float:
         coverage = self._coverage(query)

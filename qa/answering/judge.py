@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("judge_model.json")
 # The refusal point when none is configured (QA_MIN_CONFIDENCE's default; see docs/EVAL.md for the curve).
-DEFAULT_MIN_CONFIDENCE = 0.1
+DEFAULT_MIN_CONFIDENCE = 0.15
 # The features that say "the article is on the topic but does not hold the fact asked": a refusal they
 # weigh most against is "no_matching_fact"; one the coverage or retrieval features weigh most against is
 # "not_found".

@@ -73,14 +73,17 @@ class Scorer:
             lowered = title.lower()
             parts = []
             for share, weights in self.parts:
-                total = sum(weights.values())
+                total = math.fsum(weights.values())
                 if total > 0:
                     scaled = {t: w * (TITLE_FACTOR if t in lowered else 1.0) for t, w in weights.items()}
                     parts.append((share / total, scaled))
 
             def coverage(text: str) -> float:
                 text = text.lower()
-                return sum(share * sum(w for t, w in weights.items() if t in text) for share, weights in parts)
+                # fsum: exact whatever the order of the question's (set of) terms, so ties rank alike in every process.
+                return math.fsum(
+                    share * math.fsum(w for t, w in weights.items() if t in text) for share, weights in parts
+                )
 
             self._by_title[title] = coverage
         return self._by_title[title]
