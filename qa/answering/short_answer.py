@@ -18,7 +18,7 @@ import re
 from qa.answering.compose import Answer, Draft, ShortAnswer
 from qa.answering.features import Evidence
 from qa.answering.scoring import question_grams
-from qa.answering.slots import NAME_KINDS, Slot, focus_pairs, named_things, period_share
+from qa.answering.slots import NAME_KINDS, NO_SHORT_KINDS, Slot, focus_pairs, named_things, period_share
 from qa.text.entities import EntityTagger
 
 # How far either side of a span its neighbourhood reaches, in characters.
@@ -164,7 +164,7 @@ def short_answer(
     draft: Draft, found: Evidence, answer: Answer, tagger: EntityTagger | None = None
 ) -> ShortAnswer | None:
     """The phrase of ``answer``'s first sentence that fills the question's slot, with offsets into its article."""
-    if answer.no_answer or not draft.chosen or found.slot.kind is None:
+    if answer.no_answer or not draft.chosen or found.slot.kind is None or found.slot.kind in NO_SHORT_KINDS:
         return None
     first = draft.chosen[0]
     if not _same_things(draft, first.text, found, tagger):

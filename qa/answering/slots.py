@@ -18,8 +18,11 @@ from typing import Literal
 from qa.answering.cues import Cues
 from qa.text.entities import EntityTagger
 
-SlotKind = Literal["number", "amount", "date", "time", "person", "org", "place"]
+SlotKind = Literal["number", "amount", "date", "time", "person", "org", "place", "post"]
 NAME_KINDS: frozenset[str] = frozenset({"person", "org", "place"})
+# Kinds the judge checks but no short answer is given for: a post is a phrase of varying length (董事局主席,
+# 中共天津市大港区委副书记), not one span to cut out.
+NO_SHORT_KINDS: frozenset[str] = frozenset({"post"})
 
 _NUMERAL = r"(?:\d+(?:[.,]\d+)*|[零〇一二三四五六七八九十百千两]+(?:点[零〇一二三四五六七八九]+)?)"
 _NUMBER = _NUMERAL + r"(?:多|余)?(?:万|亿|万亿)?"
@@ -68,6 +71,8 @@ _AMOUNT_Q = re.compile(
 )
 _TIME_Q = re.compile(r"几点|几时|几点钟")
 _DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪[一几]天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
+# 担任什么职务, 什么职位, 官职, 头衔: a post (董事局主席), not a person.
+_POST_Q = re.compile(r"职务|职位|官职|头衔|什么职|任什么官")
 _PERSON_Q = re.compile(r"谁|哪位|哪一位|什么人|何人|哪个人|叫什么名字|名字是什么|哪名|哪几位|作者是")
 _ORG_Q = re.compile(
     r"(?:哪|哪一|哪个|什么)(?:家|个)?(?:公司|机构|组织|部门|单位|企业|银行|大学|学校|高校|媒体|报纸|球队|俱乐部|"
@@ -126,6 +131,8 @@ def _kind(question: str, cues: Cues) -> SlotKind | None:
         return "org"
     if _PLACE_Q.search(question):
         return "place"
+    if _POST_Q.search(question):
+        return "post"
     if _PERSON_Q.search(question):
         return "person"
     if cues.number:
@@ -134,6 +141,8 @@ def _kind(question: str, cues: Cues) -> SlotKind | None:
 
 
 def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
+    if slot.kind == "post":
+        return [m.span() for m in _ANY_POST.finditer(text)]
     if slot.kind == "amount":
         return [m.span() for m in _AMOUNT.finditer(text)]
     if slot.kind == "date":
@@ -283,6 +292,12 @@ _POSTS = (
     "董事长|理事长|秘书长|会长|院长|校长|行长|社长|台长|馆长|所长|审计长|总监|主编|队长|团长|军长|司令员?"
 )
 _HEAD_POST = re.compile(rf"(?<![副代])(?:{_POSTS})")
+# Any post a sentence may hold (副书记, 常委, 委员, 大使...): the slot of 担任什么职务.
+_ANY_POST = re.compile(
+    rf"(?:董事局|董事会|理事会|委员会|常委会)?(?:副|代|常务|执行|名誉|首席)?(?:{_POSTS}|常委|委员|大使|领事|参赞|顾问|经理|总编辑|编辑|教授|主持人|议员|法官|"
+    r"检察长|代表|干事|专员|助理|首相|国王|皇帝|皇后|太子|将军|统领|都督|巡抚|总督|知府|知县|刺史|太守|尚书|侍郎|宰相|丞相|"
+    r"大臣|总管|指挥官|教练|领队|队员|会员|成员|创办人|创始人|董事|监事|合伙人|负责人|发言人|代言人|大团长|团长)"
+)
 
 
 def head_posts(question: str) -> list[str]:

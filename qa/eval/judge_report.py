@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from qa.answering.slots import NAME_KINDS, Slot, fitting_spans
+from qa.answering.slots import NAME_KINDS, NO_SHORT_KINDS, Slot, fitting_spans
 from qa.text.entities import EntityTagger
 
 Record = dict[str, Any]
@@ -135,7 +135,7 @@ def short_right(
 def short_answer_table(records: Sequence[Record], tagger: EntityTagger | None = None) -> str:
     """Per slot kind, over answerable questions of the full corpus that ask for one: given, exact, precision
     (within 2 characters, or by the gold answer's phrase: ``short_right`` with the question; names need ``tagger``)."""
-    rows = [r for r in records if r["corpus"] == "full" and r.get("slot")]
+    rows = [r for r in records if r["corpus"] == "full" and r.get("slot") and r["slot"] not in NO_SHORT_KINDS]
     kinds = sorted({r["slot"] for r in rows})
     asked = [r for r in rows if r["slot"] in ("number", "amount", "date", "time", "person")]
     lines = [

@@ -173,3 +173,17 @@ def test_the_clause_most_like_the_question_decides_between_two_numbers():
     assert pick_span("起义军是何时失败的？", text, spans) == spans[1]
     assert pick_span("这件事是何时的事？", text, spans) is None  # no clause is more like the question than another
     assert pick_span("何时？", text, spans[:1]) == spans[0]  # the only one
+
+
+def test_a_post_asked_is_checked_but_given_no_short_answer(tokenizer, judge):
+    visit = Article(
+        id="visit",
+        title="杜小刚与荣智健一行会谈",
+        paragraphs=("4月6日，香港隆源控股有限公司董事局主席、香港无锡商会赞助人荣智健回锡探亲。",),
+        source="test",
+    )
+    d = draft(tokenizer, "荣智健担任什么职务？", visit)
+    verdict = judge.decide(d, {visit.id: visit})
+    assert verdict.evidence.slot.kind == "post" and verdict.evidence.values["slot_missing"] == 0.0
+    answer = Composer(term_weight).cite(d, {visit.id: visit})
+    assert short_answer(d, verdict.evidence, answer) is None  # 董事局主席 or the company's too: no span to cut

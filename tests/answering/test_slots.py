@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answering.slots import Slot, fitting_spans, focus_pairs, named_things, period_share
+from qa.answering.slots import Slot, fitting_spans, focus_pairs, head_posts, named_things, names_post, period_share
 from qa.text.entities import EntityTagger
 
 
@@ -22,6 +22,8 @@ def tagger() -> EntityTagger:
         ("谁主持召开了会商会？", "person"),
         ("会议在哪里召开？", "place"),
         ("该项目由哪家企业承建？", "org"),
+        ("荣智健担任什么职务？", "post"),  # a post, not a person
+        ("林则徐被撤职后，怡良担任过什么职位？", "post"),
         ("尤金袋鼠为什么会被认为是害虫？", None),
     ],
 )
@@ -41,6 +43,8 @@ def test_the_kind_of_fact_a_question_asks_for(question, kind):
         ("北京冬奥会中国代表团获得了几枚金牌？", "中国代表团获得9枚金牌、4枚银牌。", ["9枚", "4枚"]),
         ("谁获得本年总决赛的最有价值球员奖？", "最终保罗·皮尔斯获得本年总决赛的最有价值球员奖。", ["保罗·皮尔斯"]),
         ("会议在哪里召开？", "水利部部长李国英在武汉主持召开会商会。", ["武汉"]),
+        ("荣智健担任什么职务？", "香港隆源控股有限公司董事局主席荣智健回锡探亲。", ["董事局主席"]),
+        ("王家瑞担任什么职务？", "1973年12月，任天津市无线电元件三厂工人、车间党支部副书记。", ["副书记"]),
         ("揭幕战的比分是多少？", "南昌队以3:1战胜赣州队，6万多人到场。", ["3:1"]),  # a score, not any number
         ("锦地罗的全长是多少厘米？", "全长通常只有2cm（0.79英尺）。", ["2cm"]),  # the unit in Latin letters
         ("以色列决定向加沙增派多少兵力？", "内塔尼亚胡将于3日召开安全内阁会议。", []),  # 3日 is a date, not a count
@@ -68,3 +72,11 @@ def test_periods_and_names_a_question_is_about(tagger):
     assert named_things("第165次湄公河联合巡逻派出多少人？", None) == ["第165次"]
     assert {"产值"} <= focus_pairs("临安山核桃每年的产值是多少亿元？")
     assert "死亡" in focus_pairs("中东部这轮强降雨造成多少人死亡？")
+
+
+def test_a_head_post_is_not_its_deputy():
+    assert head_posts("谁被任命为民政部部长？") == ["部长"]
+    assert head_posts("谁被任命为民政部副部长？") == []  # asks for a deputy: no head named
+    assert not names_post("免去刘振国的民政部副部长职务", "部长")
+    assert names_post("任命李明为民政部部长", "部长")
+    assert head_posts("谁是该公司的总经理？") == ["总经理"] and not names_post("副总经理张三", "总经理")
