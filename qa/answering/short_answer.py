@@ -36,7 +36,11 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")
 _NAME_GLUE = re.compile(r"[·•‧・A-Za-z\-‐－]")
 # Questions asking for several facts at once (分别是多少, 身高体重): one phrase cannot answer them.
-_SEVERAL = re.compile(r"分别|各自|各是|各有|哪几|哪些|经纬度|(?:多少|几)[\u4e00-\u9fff]{1,4}(?:和|及|与|以及)")
+_MEASURES = r"(?:身高|体重|长度|宽度|高度|深度|重量|面积|人口|年龄|直径|周长|排水量|速度|长|宽|高)"
+_SEVERAL = re.compile(
+    r"分别|各自|各是|各有|哪几|哪些|经纬度|(?:多少|几)[\u4e00-\u9fff]{1,4}(?:和|及|与|以及)"
+    rf"|{_MEASURES}(?:和|与|及|、)?{_MEASURES}(?:[是为有各]|分别|多少)"
+)
 # Names joined into a list (韩简子和原寿过): one of them is not the answer.
 _LISTED = re.compile(r"[和与及、]|以及")
 # Questions asking for a size (多大, 多长): a count of things (六片) does not answer them.

@@ -131,12 +131,12 @@ def _kind(question: str, cues: Cues) -> SlotKind | None:
         return "org"
     if _PLACE_Q.search(question):
         return "place"
-    if _POST_Q.search(question):
-        return "post"
     if _PERSON_Q.search(question):
         return "person"
-    if cues.number:
+    if cues.number:  # 身兼几家骑士团的大团长职位: a count
         return "number"
+    if _POST_Q.search(question):
+        return "post"
     return None
 
 

@@ -24,6 +24,8 @@ def tagger() -> EntityTagger:
         ("该项目由哪家企业承建？", "org"),
         ("荣智健担任什么职务？", "post"),  # a post, not a person
         ("林则徐被撤职后，怡良担任过什么职位？", "post"),
+        ("卡洛身兼几家骑士团的大团长职位？", "number"),  # a count of posts
+        ("谁担任该校校长职务？", "person"),
         ("尤金袋鼠为什么会被认为是害虫？", None),
     ],
 )
