@@ -65,7 +65,18 @@ _FACT_FEATURES = frozenset(
     }
 )
 _TOPIC_FEATURES = frozenset(
-    {"relevance", "article_words", "article_pairs", "dense_top", "dense_answer", "dense_rank", "bm25_rank"}
+    {
+        "relevance",
+        "article_words",
+        "article_pairs",
+        "subject_article",
+        "subject_repeated",
+        "title_question",
+        "dense_top",
+        "dense_answer",
+        "dense_rank",
+        "bm25_rank",
+    }
 )
 
 

@@ -8,6 +8,8 @@ import pytest
 from qa.answering.compose import MIN_PASSAGE_COVERAGE, Composer
 from qa.answering.features import FEATURES
 from qa.answering.judge import (
+    _FACT_FEATURES,
+    _TOPIC_FEATURES,
     FACT_CHECKS,
     MODEL_FILE,
     WEIGHED_COVERAGE,
@@ -187,3 +189,9 @@ def test_a_post_asked_is_checked_but_given_no_short_answer(tokenizer, judge):
     assert verdict.evidence.slot.kind == "post" and verdict.evidence.values["slot_missing"] == 0.0
     answer = Composer(term_weight).cite(d, {visit.id: visit})
     assert short_answer(d, verdict.evidence, answer) is None  # 董事局主席 or the company's too: no span to cut
+
+
+def test_every_feature_the_trees_weigh_against_an_answer_maps_to_a_reason():
+    # A refusal names why: the article lacks the fact (no_matching_fact) or the corpus lacks the topic (not_found).
+    assert not _FACT_FEATURES & _TOPIC_FEATURES
+    assert {"subject_repeated", "title_question", "post_article"} <= _FACT_FEATURES | _TOPIC_FEATURES
