@@ -25,6 +25,7 @@ import numpy as np
 from qa.answering.features import FEATURES
 from qa.answering.judge import MODEL_FILE, ConfidenceModel
 from qa.answering.trees import LEAF, Ensemble, Tree
+from qa.eval.judge_report import refused as judged_refused
 
 logger = logging.getLogger(__name__)
 
@@ -213,13 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     write_model(model, args.out)
     print(f"{args.out}: {len(y)} answers ({int(y.sum())} right); {len(model['trees'])} trees")
     print(importance_line(records, ConfidenceModel.load(args.out)))
-    print(training_curve(records, lambda r: held_out[id(r)]))
+    print(training_curve(records, lambda r: held_out.get(id(r))))
     return 0
 
 
 def importance_line(records: list[dict[str, Any]], model: ConfidenceModel) -> str:
     """The features by their mean absolute push on the training answers' log-odds: what the trees weigh."""
-    rows = [r for r in records if r["split"] == "train" and r["rule"] is None and not r["check"] and r["features"]]
+    rows = _weighed(records)
     total = dict.fromkeys(model.features, 0.0)
     for r in rows:
         for name, push in model.contributions(r["features"]).items():
@@ -228,7 +229,7 @@ def importance_line(records: list[dict[str, Any]], model: ConfidenceModel) -> st
     return "weighed most: " + ", ".join(f"{name} {push:.2f}" for name, push in ranked if push >= 0.005)
 
 
-def training_curve(records: list[dict[str, Any]], confidence: Callable[[dict[str, Any]], float]) -> str:
+def training_curve(records: list[dict[str, Any]], confidence: Callable[[dict[str, Any]], float | None]) -> str:
     """Refusals on the training questions at several refusal points, each answer's confidence from trees fitted
     without its question (``held_out``): where to put QA_MIN_CONFIDENCE without looking at the test questions."""
     rows = [r for r in records if r["split"] == "train"]
@@ -241,10 +242,7 @@ def training_curve(records: list[dict[str, Any]], confidence: Callable[[dict[str
     for threshold in (-1.0, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
 
         def refused(r: dict[str, Any], t: float = threshold) -> bool:
-            if t < 0:  # the composer's rules alone, before the judge
-                return r.get("composer", r["rule"]) is not None
-            gated = r["rule"] is not None or bool(r["check"]) or not r["features"]
-            return gated or confidence(r) < t
+            return judged_refused({**r, "confidence": confidence(r)}, t)
 
         lost = sum(r["right"] and refused(r) for r in answerable) / len(answerable)
         label = "rules only" if threshold < 0 else f"{threshold:.2f}"
