@@ -43,6 +43,7 @@ from qa.answering.slots import (
 )
 from qa.models import Article
 from qa.text.entities import EntityTagger
+from qa.text.segmentation import specificity
 
 FEATURES: tuple[str, ...] = (
     "relevance",
@@ -53,6 +54,7 @@ FEATURES: tuple[str, ...] = (
     "missing_word",
     "subject_article",
     "subject_repeated",
+    "subject_specific",
     "title_question",
     "dense_top",
     "dense_answer",
@@ -90,10 +92,12 @@ class Evidence:
         return [self.values[name] for name in FEATURES]
 
 
-def _share(weights: dict[str, float], text: str) -> float:
+def _share(weights: dict[str, float], text: str, glued: bool = False) -> float:
+    """The weighted share of ``weights``' terms ``text`` holds (``glued``: a word jieba glued to a particle too)."""
     # fsum: exact whatever the order, and a set's order changes between processes (hash seeds).
     total = math.fsum(weights.values())
-    return math.fsum(w for term, w in weights.items() if term in text) / total if total > 0 else 0.0
+    held = (w for term, w in weights.items() if any(form in text for form in (forms(term) if glued else [term])))
+    return math.fsum(held) / total if total > 0 else 0.0
 
 
 def _reciprocal(rank: int | None) -> float:
@@ -112,6 +116,25 @@ def _title_share(title: str, question: str) -> float:
     """The share of the title's character pairs the question repeats."""
     pairs = {piece[i : i + 2] for piece in re.split(r"[\W_]+", title) for i in range(len(piece) - 1)}
     return sum(1 for pair in pairs if pair in question) / len(pairs) if pairs else 0.0
+
+
+# jieba glues a particle to a name it does not know (刘七是怎么死的: 刘七是; 以兆康苑总站为…: 以兆康苑).
+GLUED = frozenset("是以在的由将被把为和与从对向于")
+
+
+def forms(word: str) -> list[str]:
+    """``word``, and without a particle jieba may have glued to its head or tail (刘七是 -> 刘七)."""
+    found = [word]
+    if len(word) >= 3 and word[0] in GLUED:
+        found.append(word[1:])
+    if len(word) >= 3 and word[-1] in GLUED:
+        found.append(word[:-1])
+    return found
+
+
+def _named_in(word: str, text: str) -> int:
+    """How often ``text`` names ``word`` (in the form it names most)."""
+    return max(text.count(form) for form in forms(word))
 
 
 def _subject(tokens: list[str], weight: Callable[[str], float]) -> str | None:
@@ -138,20 +161,24 @@ def evidence(
     article = articles[first.article_id]
     sentence = "".join(s.text for s in draft.chosen).lower()
     whole = (article.title + "\n" + article.body).lower()
-    words = {token: weight(token) for token in set(draft.query.tokens)}
+    # 职务 in 荣智健担任什么职务 is answered by 董事局主席: the words naming the kind asked for are not looked for.
+    words = {token: weight(token) for token in set(draft.query.tokens) if not slot.names_kind(token)}
     pairs, _ = question_grams(draft.query.text)
     pair_weights = dict.fromkeys(pairs, 1.0)
-    values["sentence_words"] = _share(words, sentence)
+    values["sentence_words"] = _share(words, sentence, glued=True)
     values["sentence_pairs"] = _share(pair_weights, sentence)
-    values["article_words"] = _share(words, whole)
+    values["article_words"] = _share(words, whole, glued=True)
     values["article_pairs"] = _share(pair_weights, whole)
     heaviest = max(words.values(), default=0.0)
-    missing = [w for token, w in words.items() if token not in whole]
+    missing = [w for token, w in words.items() if not _named_in(token, whole)]
     values["missing_word"] = max(missing) / heaviest if missing and heaviest > 0 else 0.0
     subject = _subject(draft.query.tokens, weight)
-    values["subject_article"] = float(subject is None or subject in whole)
+    mentions = _named_in(subject, whole) if subject else SUBJECT_REPEATS
+    values["subject_article"] = float(mentions > 0)
     # An article about the subject names it again and again; one that mentions it in passing, once.
-    values["subject_repeated"] = min(whole.count(subject), SUBJECT_REPEATS) / SUBJECT_REPEATS if subject else 1.0
+    values["subject_repeated"] = min(mentions, SUBJECT_REPEATS) / SUBJECT_REPEATS
+    # A name jieba had to guess (吕志兴) missing from the article says more than a common word (奥运) missing.
+    values["subject_specific"] = specificity(subject) if subject else 0.0
     # The question names what the article is about (泡泡战士 in 泡泡战士的…, the headline's words).
     values["title_question"] = _title_share(article.title.lower(), draft.query.text.lower())
     own = [hit for hit in draft.hits if hit.chunk.article_id == first.article_id]

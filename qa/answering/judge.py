@@ -71,6 +71,7 @@ _TOPIC_FEATURES = frozenset(
         "article_pairs",
         "subject_article",
         "subject_repeated",
+        "subject_specific",
         "title_question",
         "dense_top",
         "dense_answer",

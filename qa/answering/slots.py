@@ -69,6 +69,8 @@ _AMOUNT_Q = re.compile(
     r"多少钱|多少(?:万|亿)?(?:元|美元|欧元|英镑|日元|港元)|多少资金|(?:金额|价格|售价|票价|造价|成本|预算|投资|耗资|花费|收入|营收|"
     r"利润|票房|工资|薪资|奖金|罚款|赔偿|补贴|捐款|费用?|收费|捐资了?|出资了?|捐赠?了?|拨付了?|筹集了?|融资了?)(?:是|为|有|达|共|总共|一共)?多少"
 )
+_YEAR_Q = re.compile(r"哪一?年(?!级)|何年|哪个年代|哪几年|年份")
+_YEAR_SAID = re.compile(r"年|世纪")
 _TIME_Q = re.compile(r"几点|几时|几点钟")
 _DATE_Q = re.compile(r"何时|什么时候|哪一?年|哪天|哪[一几]天|几月|几号|哪个月|什么日子|哪个年代|日期|何年|哪一日")
 # 担任什么职务, 什么职位, 官职, 头衔: a post (董事局主席), not a person.
@@ -87,6 +89,17 @@ _PERIOD = re.compile(
     r"\d{4}\s*年(?:度)?|(?:今|去|前|明)年|上半年|下半年|全年|(?:第?[一二三四1-4])季度|\d{1,2}\s*月份?|"
     r"五一|国庆|春节|元旦|中秋|端午|清明|假期|周末|上周|本周|今天|昨天|前天"
 )
+
+
+# The words that name the kind asked for (担任什么职务, 什么时间, 什么地方): a sentence answers them with a post, a
+# date, a place (董事局主席), seldom with the word itself.
+_KIND_WORDS: dict[str, frozenset[str]] = {
+    "post": frozenset({"职务", "职位", "官职", "头衔"}),
+    "date": frozenset({"时间", "日期", "年份", "时候"}),
+    "time": frozenset({"时间", "时候"}),
+    "place": frozenset({"地方", "地点", "位置"}),
+    "person": frozenset({"名字", "姓名"}),
+}
 
 
 # The present (今年多少岁: 现年31岁): the article's own time, said in many ways; not a period to find in it.
@@ -109,6 +122,10 @@ class Slot:
         return (
             self.kind == "amount" or self.unit is not None or (self.kind == "number" and _SCORE_Q in self.question_text)
         )
+
+    def names_kind(self, word: str) -> bool:
+        """Whether ``word`` of the question names the kind asked for (职务 in 担任什么职务)."""
+        return word in _KIND_WORDS.get(self.kind or "", ())
 
     @classmethod
     def of(cls, question: str, cues: Cues | None = None) -> "Slot":
@@ -146,7 +163,10 @@ def _pattern_spans(slot: Slot, text: str) -> list[tuple[int, int]]:
     if slot.kind == "amount":
         return [m.span() for m in _AMOUNT.finditer(text)]
     if slot.kind == "date":
-        return [m.span() for m in _DATE.finditer(text)]
+        spans = [m.span() for m in _DATE.finditer(text)]
+        if _YEAR_Q.search(slot.question_text):  # 哪一年 asks for a year: 4月6日 does not say one
+            return [(s, e) for s, e in spans if _YEAR_SAID.search(text[s:e])]
+        return spans
     if slot.kind == "time":
         return [m.span() for m in _TIME.finditer(text) if re.search(r"\d|[一二三四五六七八九十]", m.group())]
     if _SCORE_Q in slot.question_text:  # a score: 3:2, 2比1

@@ -5,7 +5,8 @@ plain lists (split feature, threshold, children, node value), so the service nee
 to apply it and a reader can follow one answer down the trees. Every node holds the mean leaf
 value of the training answers under it; the step from a node to the child an answer takes is put
 down to the node's feature (Saabas' attribution), so the features' contributions add up to the
-score: what ``qa.answering.judge`` names as the reason for a refusal.
+score: what ``qa.answering.judge`` names as the reason for a refusal. The average of several fits
+(bagging) is one ensemble too: every fit's trees, their values divided by the number of fits.
 """
 
 from collections.abc import Sequence

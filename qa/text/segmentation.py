@@ -153,3 +153,15 @@ def term_weight(token: str) -> float:
     """How specific a word is in general Chinese (IDF); unknown words count as specific."""
     table, median = _background_idf()
     return table.get(token, median)
+
+
+def specificity(token: str) -> float:
+    """How specific a word is, in [0, 1]: its IDF over the table's highest; a word the table lacks (a name
+    jieba guessed: 吕志兴, 盾柱木) counts as fully specific."""
+    table, _ = _background_idf()
+    return table[token] / _highest_idf() if token in table else 1.0
+
+
+@cache
+def _highest_idf() -> float:
+    return max(_background_idf()[0].values())

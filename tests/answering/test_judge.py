@@ -194,4 +194,5 @@ def test_a_post_asked_is_checked_but_given_no_short_answer(tokenizer, judge):
 def test_every_feature_the_trees_weigh_against_an_answer_maps_to_a_reason():
     # A refusal names why: the article lacks the fact (no_matching_fact) or the corpus lacks the topic (not_found).
     assert not _FACT_FEATURES & _TOPIC_FEATURES
-    assert {"subject_repeated", "title_question", "post_article"} <= _FACT_FEATURES | _TOPIC_FEATURES
+    newer = {"subject_repeated", "subject_specific", "title_question", "post_article"}
+    assert newer <= _FACT_FEATURES | _TOPIC_FEATURES

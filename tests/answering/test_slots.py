@@ -50,6 +50,10 @@ def test_the_kind_of_fact_a_question_asks_for(question, kind):
         ("揭幕战的比分是多少？", "南昌队以3:1战胜赣州队，6万多人到场。", ["3:1"]),  # a score, not any number
         ("锦地罗的全长是多少厘米？", "全长通常只有2cm（0.79英尺）。", ["2cm"]),  # the unit in Latin letters
         ("以色列决定向加沙增派多少兵力？", "内塔尼亚胡将于3日召开安全内阁会议。", []),  # 3日 is a date, not a count
+        # 哪一年 asks for a year: a day of the month does not say which.
+        ("荣智健是哪一年出生的？", "4月6日，荣智健及荣氏亲属回锡探亲。", []),
+        ("潘嘉丽于哪一年的2月14日发行了第一张个人专辑？", "她于2004年2月14日发行首张专辑。", ["2004年2月14日"]),
+        ("荣智健是哪天回锡的？", "4月6日，荣智健及荣氏亲属回锡探亲。", ["4月6日"]),
         # A number the question itself names is what it asks about, not its answer.
         ("25名甲级战犯中有多少人被判绞刑？", "25名甲级战犯中，7人被判绞刑。", ["7人"]),
     ],

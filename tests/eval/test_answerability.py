@@ -20,7 +20,7 @@ from qa.eval.judge_report import (
 )
 from qa.eval.near_miss_pages import load_news_pages
 from qa.eval.squad import parse_squad
-from qa.eval.train_judge import fit, training_rows, write_model
+from qa.eval.train_judge import BAGS, TREES, _bootstrap, fit, training_rows, write_model
 from qa.models import Article
 from qa.text.entities import EntityTagger
 
@@ -155,13 +155,16 @@ def test_the_fit_is_deterministic_agrees_with_scikit_learn_and_needs_right_and_w
         records.append(
             {"split": "train", "rule": None, "check": None, "features": features, "right": right, "question": question}
         )
-    x, y, folds = training_rows(records)
-    # A question asked of several corpora keeps one fold: its copies never calibrate a model that saw them.
+    x, y, questions = training_rows(records)
+    # A question asked of several corpora keeps one key (one calibration fold, one bootstrap draw): its copies
+    # never calibrate a model that saw them.
     by_question = {}
-    for record, fold in zip(records, folds.tolist()):
-        assert by_question.setdefault(record["question"], fold) == fold
-    first, second = fit(x, y, folds), fit(x, y, folds)
+    for record, key in zip(records, questions.tolist()):
+        assert by_question.setdefault(record["question"], key) == key
+    assert len(set(questions.tolist())) == 150
+    first, second = fit(x, y, questions), fit(x, y, questions)
     assert first == second
+    assert len(first["trees"]) == BAGS * TREES["max_iter"]
     path = tmp_path / "model.json"
     write_model(first, path)
     model = ConfidenceModel.load(path)
@@ -175,3 +178,17 @@ def test_the_fit_is_deterministic_agrees_with_scikit_learn_and_needs_right_and_w
     assert calibration["x"] == sorted(calibration["x"]) and calibration["y"] == sorted(calibration["y"])
     with pytest.raises(ValueError, match="both"):
         fit(x, np.ones_like(y))
+
+
+def test_a_bootstrap_sample_draws_questions_with_all_their_answers_and_is_the_same_each_time():
+    questions = np.array([7, 7, 7, 3, 3, 9, 1, 1, 1, 1])
+    rows = _bootstrap(questions, seed=4)
+    assert rows.tolist() == _bootstrap(questions, seed=4).tolist()
+    times = {}  # how often each question was drawn: every one of its rows comes that often
+    for key in set(questions.tolist()):
+        counts = {rows.tolist().count(r) for r in np.flatnonzero(questions == key).tolist()}
+        assert len(counts) == 1
+        times[key] = counts.pop()
+    assert sum(times.values()) == 4  # as many draws as questions
+    assert len(rows) == sum(n * int((questions == key).sum()) for key, n in times.items())
+    assert rows.tolist() != _bootstrap(questions, seed=5).tolist()
