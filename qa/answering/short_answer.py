@@ -8,7 +8,8 @@ and stands where the question puts its blank. "No short answer is better than a 
   sentence on the 比利时大奖赛 does not say the place at the 美国大奖赛);
 - a name (person, organisation, place) must sit right next to the words around the question's
   interrogative (谁统治辽东: 姚里氏统治辽东; 作者是谁: 作者潘佩珠) and be whole: not glued to a middle dot or
-  Latin letters (巴里·尼尔逊 tagged as 尼尔逊), since the tagger cuts and guesses names;
+  Latin letters (巴里·尼尔逊 tagged as 尼尔逊), since the tagger cuts and guesses names; a name it misses is
+  taken where the question's own words frame it (被谁所杀: 被耶律金山所杀);
 - of several spans, the one whose neighbourhood repeats most of the question, the words next to the
   interrogative counting most (多少运动员: 运动员23人, not 共计40人), and only when it stands out.
 """
@@ -35,6 +36,14 @@ ACROSS_CLAUSE = 0.5
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")
 _NAME_GLUE = re.compile(r"[·•‧・A-Za-z\-‐－]")
+# 被谁所杀: the question's words either side of 谁 frame the name in the sentence (``framed_span``).
+_WHO = re.compile(r"谁|哪一?位|何人")
+FRAME_CHARS = 2
+_CASE_MARKS = frozenset("被由给向让叫把对跟")
+_PRONOUNS = frozenset("其他她它该此这那本")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A bracketed aside: a name's original spelling (保罗·塞里诺（Paul Sereno）), a note.
+_ASIDE = re.compile(r"[（(][^（）()]{1,40}[）)]")
 # Questions asking for several facts at once (分别是多少, 身高体重): one phrase cannot answer them.
 _MEASURES = r"(?:身高|体重|长度|宽度|高度|深度|重量|面积|人口|年龄|直径|周长|排水量|速度|长|宽|高)"
 _SEVERAL = re.compile(
@@ -88,11 +97,19 @@ def closeness(question: str, text: str, span: tuple[int, int]) -> float:
     return total
 
 
+def _past_aside(text: str, end: int) -> int:
+    """Where ``text`` goes on after a bracketed aside right at ``end`` (保罗·塞里诺（Paul Sereno）提出: at 提出)."""
+    aside = _ASIDE.match(text, end)
+    return aside.end() if aside else end
+
+
 def anchored(question: str, text: str, span: tuple[int, int]) -> bool:
-    """Whether a pair next to the question's interrogative sits right beside ``span`` (作者 in 的作者潘佩珠)."""
+    """Whether a pair next to the question's interrogative sits right beside ``span`` (作者 in 的作者潘佩珠), or
+    right after the name's original spelling in brackets."""
     start, end = span
     anchors = focus_pairs(question.lower(), ANCHOR_REACH)
     lowered = text.lower()
+    end = _past_aside(lowered, end)
     left = lowered[max(0, start - 2 - ANCHOR_GAP) : start]
     right = lowered[end : end + 2 + ANCHOR_GAP]
     return any(pair in left or pair in right for pair in anchors)
@@ -103,9 +120,35 @@ def _whole_name(text: str, span: tuple[int, int]) -> bool:
     first of a list."""
     start, end = span
     before = text[start - 1] if start > 0 else " "
-    if _NAME_GLUE.fullmatch(before) or _NAME_GLUE.search(text[end : end + 3]):
+    after = "" if _ASIDE.match(text, end) else text[end : end + 3]  # its original spelling in brackets: whole
+    if _NAME_GLUE.fullmatch(before) or _NAME_GLUE.search(after):
         return False
-    return not _LISTED.match(text, end)  # 韩简子和原寿过: the next name may be one the tagger missed
+    return not _LISTED.match(text, _past_aside(text, end))  # 韩简子和原寿过: the next name may be one the tagger missed
+
+
+def framed_span(question: str, text: str, tagger: EntityTagger) -> tuple[int, int] | None:
+    """The name standing where the question puts 谁, between the question's own words either side of it
+    (被谁所杀 -> 被耶律金山所杀, 拥立谁称帝 -> 拥立朱泚称帝): for names the tagger does not know. Only when both sides
+    are found next to it, once, the name is whole words (not 遣圣甲虫去 out of 派遣圣甲虫去给, framed by 派 and 给),
+    and no list, pronoun or thing the question names."""
+    asked = _WHO.search(question)
+    if asked is None or _SEVERAL.search(question):
+        return None
+    before, after = question[: asked.start()], question[asked.end() :]
+    left = before[-1:] if before[-1:] in _CASE_MARKS else before[-FRAME_CHARS:]
+    right = after[:FRAME_CHARS]
+    if not (_HAN_RUN.fullmatch(left) and len(right) == FRAME_CHARS and _HAN_RUN.fullmatch(right)):
+        return None
+    pattern = re.compile(re.escape(left) + r"([\u4e00-\u9fff·]{2,12}?)" + re.escape(right))
+    found = {m.span(1) for m in pattern.finditer(text)}
+    if len(found) != 1:
+        return None
+    start, end = found.pop()
+    name = text[start:end]
+    if _LISTED.search(name) or name in question or name[0] in _PRONOUNS:  # 被其下所杀: no name
+        return None
+    bounds = tagger.word_bounds(text)
+    return (start, end) if start in bounds and end in bounds else None
 
 
 def _listed(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -174,6 +217,8 @@ def short_answer(
     if not _same_things(draft, first.text, found, tagger):
         return None
     span = pick_span(draft.query.text, first.text, found.spans, found.slot.kind)
+    if span is None and found.slot.kind == "person" and tagger is not None:  # a name the tagger missed or cut
+        span = framed_span(draft.query.text, first.text, tagger)
     if span is None:
         return None
     start, end = first.start + span[0], first.start + span[1]

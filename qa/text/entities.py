@@ -7,6 +7,7 @@ dictionary itself (``qa.text.segmentation``).
 
 import threading
 from functools import cache
+from itertools import accumulate
 from typing import Literal
 
 import jieba
@@ -43,6 +44,12 @@ class EntityTagger:
     def known(self, word: str) -> bool:
         """Whether ``word`` is a name in jieba's dictionary (not one guessed by its HMM from the context)."""
         return self._tagger.word_tag_tab.get(word) in _KINDS
+
+    def word_bounds(self, text: str) -> frozenset[int]:
+        """The offsets where jieba's words of ``text`` start and end (派遣圣甲虫: none between 派 and 遣)."""
+        with self._lock:
+            words = [pair.word for pair in self._tagger.cut(text)]
+        return frozenset(accumulate((len(word) for word in words), initial=0))
 
     def entities(self, text: str, guess: bool = True) -> list[tuple[EntityKind, int, int]]:
         """``(kind, start, end)`` of each name in ``text``, in order; neighbouring parts of one name joined, and

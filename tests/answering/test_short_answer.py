@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answering.short_answer import pick_span
+from qa.answering.short_answer import framed_span, pick_span
 from qa.answering.slots import Slot, fitting_spans
 from qa.text.entities import EntityTagger
 
@@ -43,6 +43,8 @@ def short(question: str, sentence: str, tagger: EntityTagger) -> str | None:
         # A name right where the question puts its blank.
         ("《越南亡国史》的作者是谁？", "《越南亡国史》的作者潘佩珠，为越南革命家。", "潘佩珠"),
         ("耶律留哥死后，谁统治辽东？", "1220年，耶律留哥死后，其妻姚里氏统治辽东。", "姚里氏"),
+        # The name's original spelling in brackets does not glue it to Latin letters, nor part it from 提出.
+        ("鸟兽脚类的概念是由谁提出来的？", "在1988年，保罗·塞里诺（Paul Sereno）提出鸟兽脚类的概念。", "保罗·塞里诺"),
     ],
 )
 def test_the_phrase_where_the_question_puts_its_blank(tagger, question, sentence, expected):
@@ -70,3 +72,25 @@ def test_the_phrase_where_the_question_puts_its_blank(tagger, question, sentence
 )
 def test_no_short_answer_rather_than_a_wrong_one(tagger, question, sentence):
     assert short(question, sentence, tagger) is None
+
+
+@pytest.mark.parametrize(
+    "question,sentence,expected",
+    [
+        ("耶律乞奴被谁所杀？", "耶律乞奴战败，东渡鸭绿江，被耶律金山所杀。", "耶律金山"),
+        ("李忠臣拥立谁称帝？", "783年，李忠臣拥立朱泚称帝，784年朱泚败后被处死。", "朱泚"),
+        ("名义上加拿大总理一职由谁委任？", "名义上总理一职由加拿大总督委任，但须获得下议院信任。", "加拿大总督"),
+        ("《GOTH 断掌事件》是日本小说家谁的小说？", "《GOTH 断掌事件》是日本小说家乙一的小说。", "乙一"),
+        # None: a pronoun (其下), two names framed alike, a list, a question for several, a frame the sentence lacks.
+        ("耶律厮不被谁所杀？", "后来不久，耶律厮不被其下所杀，丞相耶律乞奴监国。", None),
+        ("耶律乞奴被谁所杀？", "耶律乞奴被耶律金山所杀，其弟被耶律留哥所杀。", None),
+        ("这一职务由谁委任？", "这一职务由总督和总理委任。", None),
+        ("哪些人被谁所杀？", "耶律乞奴被耶律金山所杀。", None),
+        ("耶律乞奴被谁所杀？", "耶律金山杀死了耶律乞奴。", None),
+        ("谁统治辽东？", "其妻姚里氏统治辽东。", None),  # nothing before 谁 to frame it
+        ("泰德死前派谁给惊奇队长送信？", "泰德死前派遣圣甲虫去给惊奇队长送信。", None),  # 派|遣 would cut a word
+    ],
+)
+def test_a_name_the_tagger_missed_is_found_between_the_words_around_who(tagger, question, sentence, expected):
+    span = framed_span(question, sentence, tagger)
+    assert (sentence[span[0] : span[1]] if span else None) == expected
