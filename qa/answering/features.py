@@ -96,7 +96,7 @@ def _share(weights: dict[str, float], text: str, glued: bool = False) -> float:
     """The weighted share of ``weights``' terms ``text`` holds (``glued``: a word jieba glued to a particle too)."""
     # fsum: exact whatever the order, and a set's order changes between processes (hash seeds).
     total = math.fsum(weights.values())
-    held = (w for term, w in weights.items() if any(form in text for form in (forms(term) if glued else [term])))
+    held = (w for term, w in weights.items() if (_holds(term, text) if glued else term in text))
     return math.fsum(held) / total if total > 0 else 0.0
 
 
@@ -130,6 +130,11 @@ def forms(word: str) -> list[str]:
     if len(word) >= 3 and word[-1] in GLUED:
         found.append(word[:-1])
     return found
+
+
+def _holds(word: str, text: str) -> bool:
+    """Whether ``text`` names ``word`` in one of its ``forms``."""
+    return any(form in text for form in forms(word))
 
 
 def _named_in(word: str, text: str) -> int:
@@ -170,7 +175,7 @@ def evidence(
     values["article_words"] = _share(words, whole, glued=True)
     values["article_pairs"] = _share(pair_weights, whole)
     heaviest = max(words.values(), default=0.0)
-    missing = [w for token, w in words.items() if not _named_in(token, whole)]
+    missing = [w for token, w in words.items() if not _holds(token, whole)]
     values["missing_word"] = max(missing) / heaviest if missing and heaviest > 0 else 0.0
     subject = _subject(draft.query.tokens, weight)
     mentions = _named_in(subject, whole) if subject else SUBJECT_REPEATS

@@ -120,10 +120,11 @@ def _whole_name(text: str, span: tuple[int, int]) -> bool:
     first of a list."""
     start, end = span
     before = text[start - 1] if start > 0 else " "
-    after = "" if _ASIDE.match(text, end) else text[end : end + 3]  # its original spelling in brackets: whole
+    resume = _past_aside(text, end)
+    after = "" if resume > end else text[end : end + 3]  # its original spelling in brackets: whole
     if _NAME_GLUE.fullmatch(before) or _NAME_GLUE.search(after):
         return False
-    return not _LISTED.match(text, _past_aside(text, end))  # 韩简子和原寿过: the next name may be one the tagger missed
+    return not _LISTED.match(text, resume)  # 韩简子和原寿过: the next name may be one the tagger missed
 
 
 def framed_span(question: str, text: str, tagger: EntityTagger) -> tuple[int, int] | None:
